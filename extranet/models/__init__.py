@@ -1,0 +1,6 @@
+from extranet.models.accounts import User
+from extranet.models.activity import Activity
+from extranet.models.audit import AuditEvent
+from extranet.models.spaces import Invitation, Membership, Space
+
+__all__ = ["Activity", "AuditEvent", "Invitation", "Membership", "Space", "User"]

@@ -1,0 +1,70 @@
+"""Audit of authentication events (signals are used here only to observe allauth/Django)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.signals import password_changed, password_reset
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from extranet.access import forget_mfa_state
+from extranet.audit import record_audit
+from extranet.models.audit import AuditAction
+
+
+@receiver(user_logged_in)
+def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record_audit(action=AuditAction.LOGIN, actor=user, target=user.email)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        record_audit(action=AuditAction.LOGOUT, actor=user, target=user.email)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+    from extranet.services.accounts import find_user_by_email
+
+    attempted = str(credentials.get("email") or credentials.get("username") or "")[:254]
+    user = find_user_by_email(attempted) if attempted else None
+    record_audit(
+        action=AuditAction.LOGIN_FAILED, actor=user, actor_label=attempted, target=attempted
+    )
+
+
+def _audit_mfa(action: AuditAction, user: Any, authenticator: Any) -> None:
+    forget_mfa_state(user)
+    record_audit(
+        action=action, actor=user, target=user.email, details={"type": authenticator.type}
+    )
+
+
+@receiver(authenticator_added)
+def audit_mfa_added(sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any) -> None:
+    _audit_mfa(AuditAction.MFA_ADDED, user, authenticator)
+
+
+@receiver(authenticator_removed)
+def audit_mfa_removed(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    _audit_mfa(AuditAction.MFA_REMOVED, user, authenticator)
+
+
+@receiver(authenticator_reset)
+def audit_mfa_reset(sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any) -> None:
+    _audit_mfa(AuditAction.MFA_RESET, user, authenticator)
+
+
+@receiver(password_changed)
+def audit_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record_audit(action=AuditAction.PASSWORD_CHANGED, actor=user, target=user.email)
+
+
+@receiver(password_reset)
+def audit_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record_audit(action=AuditAction.PASSWORD_RESET, actor=user, target=user.email)

@@ -1,0 +1,56 @@
+"""Registry of tenant content: apps declare their models and space routes here.
+
+The cross-app isolation test (tests/test_isolation.py) walks this registry and proves that a member
+of one space gets 404 on every registered route of another space, and that ``visible_to`` hides
+every registered object; a second test fails when a URL under ``/s/<slug>/`` is not registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class TenantRoute:
+    """A URL that shows or changes one object of a space."""
+
+    name: str
+    kwargs: Callable[[Any], dict[str, Any]]
+    method: str = "get"
+    data: Callable[[Any], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class TenantResource:
+    """A content model that lives in a space.
+
+    ``space_of`` returns the object's space; ``sample`` creates a realistic instance in the given
+    space, authored by ``author`` (a member of that space), for the isolation test.
+    """
+
+    model: type[Model]
+    space_of: Callable[[Any], Any]
+    sample: Callable[[Any, Any], Any]
+    routes: tuple[TenantRoute, ...] = field(default_factory=tuple)
+
+
+_resources: dict[str, TenantResource] = {}
+
+
+def register_tenant_resource(resource: TenantResource) -> None:
+    label = resource.model._meta.label
+    if label in _resources:
+        raise ValueError(f"{label} is already registered")
+    _resources[label] = resource
+
+
+def tenant_resources() -> list[TenantResource]:
+    return list(_resources.values())
+
+
+def registered_route_names() -> set[str]:
+    return {route.name for resource in _resources.values() for route in resource.routes}
