@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from extranet.audit import reset_client_ip, set_client_ip
@@ -32,6 +35,31 @@ class SecurityHeadersMiddleware:
             reset_client_ip(token)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class SessionActivityMiddleware:
+    """Keeps "last activity" of the sessions page fresh without a write on every request."""
+
+    SESSION_KEY = "maillage_seen_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is None or session is None or not user.is_authenticated or not session.session_key:
+            return response
+        now = time.time()
+        if now - session.get(self.SESSION_KEY, 0) >= settings.SESSION_ACTIVITY_INTERVAL:
+            from allauth.usersessions.models import UserSession
+
+            UserSession.objects.filter(session_key=session.session_key, user=user).update(
+                last_seen_at=timezone.now(), ip=request.META.get("REMOTE_ADDR") or "0.0.0.0"
+            )
+            session[self.SESSION_KEY] = now
         return response
 
 
