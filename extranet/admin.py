@@ -71,7 +71,14 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor_label", "space_label", "target_label", "ip_address"]
+    list_display = [
+        "created_at",
+        "action",
+        "actor_label",
+        "space_label",
+        "target_label",
+        "ip_address",
+    ]
     list_filter = ["action", "space"]
     search_fields = ["actor_label", "target_label", "space_label"]
     date_hierarchy = "created_at"

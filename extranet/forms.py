@@ -14,14 +14,18 @@ from extranet.roles import Role
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label=_("Adresse e-mail"),
-        error_messages={"invalid": _("Saisissez une adresse e-mail valide, par ex. nom@mairie.fr.")},
+        error_messages={
+            "invalid": _("Saisissez une adresse e-mail valide, par ex. nom@mairie.fr.")
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(
         label=_("Rôle"),
         choices=Role.choices,
         initial=Role.MEMBER,
-        error_messages={"invalid_choice": _("Ce rôle n'existe pas : choisissez-en un de la liste.")},
+        error_messages={
+            "invalid_choice": _("Ce rôle n'existe pas : choisissez-en un de la liste.")
+        },
     )
     message = forms.CharField(
         label=_("Message personnel (facultatif)"),
@@ -35,7 +39,9 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Rôle"),
         choices=Role.choices,
-        error_messages={"invalid_choice": _("Ce rôle n'existe pas : choisissez-en un de la liste.")},
+        error_messages={
+            "invalid_choice": _("Ce rôle n'existe pas : choisissez-en un de la liste.")
+        },
     )
 
 
@@ -106,7 +112,9 @@ class AcceptWithNewAccountForm(forms.Form):
             from extranet.models import User
 
             try:
-                validate_password(p1, User(email=self.email, full_name=cleaned.get("full_name", "")))
+                validate_password(
+                    p1, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned

@@ -34,7 +34,9 @@ class SecurityHeadersMiddleware:
         finally:
             reset_client_ip(token)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         return response
 
 
@@ -56,8 +58,11 @@ class SessionActivityMiddleware:
         if now - session.get(self.SESSION_KEY, 0) >= settings.SESSION_ACTIVITY_INTERVAL:
             from allauth.usersessions.models import UserSession
 
+            changes: dict[str, object] = {"last_seen_at": timezone.now()}
+            if request.META.get("REMOTE_ADDR"):
+                changes["ip"] = request.META["REMOTE_ADDR"]
             UserSession.objects.filter(session_key=session.session_key, user=user).update(
-                last_seen_at=timezone.now(), ip=request.META.get("REMOTE_ADDR") or "0.0.0.0"
+                **changes
             )
             session[self.SESSION_KEY] = now
         return response

@@ -38,9 +38,7 @@ def audit_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) 
 
 def _audit_mfa(action: AuditAction, user: Any, authenticator: Any) -> None:
     forget_mfa_state(user)
-    record_audit(
-        action=action, actor=user, target=user.email, details={"type": authenticator.type}
-    )
+    record_audit(action=action, actor=user, target=user.email, details={"type": authenticator.type})
 
 
 @receiver(authenticator_added)
@@ -49,9 +47,7 @@ def audit_mfa_added(sender: Any, request: Any, user: Any, authenticator: Any, **
 
 
 @receiver(authenticator_removed)
-def audit_mfa_removed(
-    sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any
-) -> None:
+def audit_mfa_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kw: Any) -> None:
     _audit_mfa(AuditAction.MFA_REMOVED, user, authenticator)
 
 

@@ -27,9 +27,7 @@ def memberships_for(user: Any) -> QuerySet[Membership]:
 def space_cards_for(user: Any, *, per_space: int = 3) -> list[SpaceCard]:
     """The user's spaces with their latest activity: two queries whatever the number of spaces."""
     memberships = list(memberships_for(user))
-    activities = latest_activity_by_space(
-        [m.space_id for m in memberships], per_space=per_space
-    )
+    activities = latest_activity_by_space([m.space_id for m in memberships], per_space=per_space)
     return [SpaceCard(m, m.space, activities.get(m.space_id, [])) for m in memberships]
 
 

@@ -10,9 +10,7 @@ space_patterns = (
         path("members/invite/", members.invite, name="invite"),
         path("members/<int:pk>/role/", members.member_role, name="member_role"),
         path("members/<int:pk>/remove/", members.member_remove, name="member_remove"),
-        path(
-            "invitations/<int:pk>/revoke/", members.invitation_revoke, name="invitation_revoke"
-        ),
+        path("invitations/<int:pk>/revoke/", members.invitation_revoke, name="invitation_revoke"),
         path("settings/", spaces.space_settings, name="settings"),
         path("audit/", spaces.space_audit, name="audit"),
     ],

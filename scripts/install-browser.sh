@@ -28,8 +28,8 @@ echo "Installing Debian's chromium package…"
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 
-if [ ! -x "$CHROMIUM" ]; then
-    echo "install-browser.sh: chromium installed but $CHROMIUM is missing." >&2
+if [ ! -x /usr/bin/chromium ]; then
+    echo "install-browser.sh: the chromium package is installed but /usr/bin/chromium is missing." >&2
     exit 1
 fi
-echo "Chromium installed: $CHROMIUM"
+echo "Chromium installed: /usr/bin/chromium"

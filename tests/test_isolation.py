@@ -17,12 +17,16 @@ RESOURCES = tenant_resources()
 def _route_cases():
     for resource in RESOURCES:
         for route in resource.routes:
-            yield pytest.param(resource, route, id=f"{resource.model._meta.label}:{route.name}:{route.method}")
+            yield pytest.param(
+                resource, route, id=f"{resource.model._meta.label}:{route.name}:{route.method}"
+            )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("resource", "route"), list(_route_cases()))
-def test_member_of_another_space_gets_404(client, resource, route, other_space, outsider, space, space_admin):
+def test_member_of_another_space_gets_404(
+    client, resource, route, other_space, outsider, space, space_admin
+):
     sample = resource.sample(space, space_admin)
     client.force_login(outsider)
     model = resource.model
@@ -36,7 +40,9 @@ def test_member_of_another_space_gets_404(client, resource, route, other_space, 
     assert response.status_code == 404, f"{route.method.upper()} {url} → {response.status_code}"
     assert model.objects.count() == before
     reloaded = model.objects.get(pk=sample.pk)
-    assert {f.attname: getattr(reloaded, f.attname) for f in model._meta.concrete_fields} == snapshot
+    assert {
+        f.attname: getattr(reloaded, f.attname) for f in model._meta.concrete_fields
+    } == snapshot
 
 
 @pytest.mark.django_db

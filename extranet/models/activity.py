@@ -19,9 +19,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 class Activity(models.Model):
     """What happened in a space, as members read it on home pages (not the security audit log)."""
 
-    space = models.ForeignKey(
-        "extranet.Space", on_delete=models.CASCADE, related_name="activities"
-    )
+    space = models.ForeignKey("extranet.Space", on_delete=models.CASCADE, related_name="activities")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

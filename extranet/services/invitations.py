@@ -124,7 +124,9 @@ def revoke_invitation(*, membership: Membership, invitation: Invitation) -> Invi
 
 _INVALID_MESSAGES = {
     InvitationStatus.ACCEPTED: gettext_lazy("Cette invitation a déjà été utilisée."),
-    InvitationStatus.REVOKED: gettext_lazy("Cette invitation a été annulée par un administrateur de l'espace."),
+    InvitationStatus.REVOKED: gettext_lazy(
+        "Cette invitation a été annulée par un administrateur de l'espace."
+    ),
     InvitationStatus.EXPIRED: gettext_lazy(
         "Cette invitation a expiré. Demandez à un administrateur de l'espace de vous en envoyer "
         "une nouvelle."
@@ -192,9 +194,7 @@ def accept_invitation(*, token: str, user: Any) -> Membership:
 
 
 @transaction.atomic
-def accept_invitation_with_new_account(
-    *, token: str, full_name: str, password: str
-) -> Membership:
+def accept_invitation_with_new_account(*, token: str, full_name: str, password: str) -> Membership:
     """Accept by creating the account; the token proves the e-mail address."""
     invitation = find_invitation(token, for_update=True)
     if find_user_by_email(invitation.email) is not None:

@@ -107,9 +107,7 @@ def role_label(role: str) -> str:
 
 
 @transaction.atomic
-def create_space_with_admin(
-    *, created_by: Any, admin_email: str = "", **fields: Any
-) -> Space:
+def create_space_with_admin(*, created_by: Any, admin_email: str = "", **fields: Any) -> Space:
     """Create a space and hand it to its first administrator.
 
     An existing account becomes admin at once; an unknown address receives an invitation.

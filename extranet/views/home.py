@@ -9,9 +9,7 @@ from extranet import selectors
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "extranet/home.html", {"cards": selectors.space_cards_for(request.user)}
-    )
+    return render(request, "extranet/home.html", {"cards": selectors.space_cards_for(request.user)})
 
 
 @login_required

@@ -34,7 +34,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             except MaillageError as exc:
                 messages.error(request, exc.message)
                 return redirect("home")
-            messages.success(request, _("Bienvenue dans l'espace « %(space)s » !") % {"space": membership.space})
+            messages.success(
+                request, _("Bienvenue dans l'espace « %(space)s » !") % {"space": membership.space}
+            )
             return redirect(membership.space)
         return render(request, "extranet/invitation_accept.html", context)
     if find_user_by_email(invitation.email) is not None:
@@ -52,7 +54,13 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Votre compte est créé. Bienvenue dans l'espace « %(space)s » !") % {"space": membership.space})
+            messages.success(
+                request,
+                _("Votre compte est créé. Bienvenue dans l'espace « %(space)s » !")
+                % {"space": membership.space},
+            )
             return redirect(membership.space)
     context["form"] = form
-    return render(request, "extranet/invitation_accept.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "extranet/invitation_accept.html", context, status=400 if form.errors else 200
+    )

@@ -79,7 +79,10 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("%(person)s est maintenant %(role)s.")
-            % {"person": target.user, "role": dict(form.fields["role"].choices)[form.cleaned_data["role"]]},
+            % {
+                "person": target.user,
+                "role": dict(form.fields["role"].choices)[form.cleaned_data["role"]],
+            },
         )
     return redirect("spaces:members", slug=slug)
 
@@ -99,7 +102,9 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("spaces:members", slug=slug)
     if target.pk == membership.pk:
-        messages.success(request, _("Vous avez quitté l'espace « %(space)s ».") % {"space": membership.space})
+        messages.success(
+            request, _("Vous avez quitté l'espace « %(space)s ».") % {"space": membership.space}
+        )
         return redirect("home")
     messages.success(request, _("%(person)s a été retiré de l'espace.") % {"person": target.user})
     return redirect("spaces:members", slug=slug)
@@ -118,5 +123,7 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except MaillageError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Invitation de %(email)s annulée.") % {"email": invitation.email})
+        messages.success(
+            request, _("Invitation de %(email)s annulée.") % {"email": invitation.email}
+        )
     return redirect("spaces:members", slug=slug)

@@ -17,11 +17,41 @@ ROLES = ["space_admin", "editor", "member", "reader", "outsider"]
 
 # expected status per role for GET pages of space "elus"
 GET_MATRIX = {
-    "spaces:home": {"space_admin": 200, "editor": 200, "member": 200, "reader": 200, "outsider": 404},
-    "spaces:members": {"space_admin": 200, "editor": 200, "member": 200, "reader": 200, "outsider": 404},
-    "spaces:invite": {"space_admin": 200, "editor": 403, "member": 403, "reader": 403, "outsider": 404},
-    "spaces:settings": {"space_admin": 200, "editor": 403, "member": 403, "reader": 403, "outsider": 404},
-    "spaces:audit": {"space_admin": 200, "editor": 403, "member": 403, "reader": 403, "outsider": 404},
+    "spaces:home": {
+        "space_admin": 200,
+        "editor": 200,
+        "member": 200,
+        "reader": 200,
+        "outsider": 404,
+    },
+    "spaces:members": {
+        "space_admin": 200,
+        "editor": 200,
+        "member": 200,
+        "reader": 200,
+        "outsider": 404,
+    },
+    "spaces:invite": {
+        "space_admin": 200,
+        "editor": 403,
+        "member": 403,
+        "reader": 403,
+        "outsider": 404,
+    },
+    "spaces:settings": {
+        "space_admin": 200,
+        "editor": 403,
+        "member": 403,
+        "reader": 403,
+        "outsider": 404,
+    },
+    "spaces:audit": {
+        "space_admin": 200,
+        "editor": 403,
+        "member": 403,
+        "reader": 403,
+        "outsider": 404,
+    },
 }
 
 
@@ -48,6 +78,7 @@ def test_unknown_space_and_hidden_space_look_the_same(client, cast):
     hidden = client.get("/s/elus/")
     missing = client.get("/s/nexiste-pas/")
     assert hidden.status_code == missing.status_code == 404
+
     def normalise(response, path):
         body = response.content.decode().replace(path, "")
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
@@ -58,7 +89,13 @@ def test_unknown_space_and_hidden_space_look_the_same(client, cast):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "status", "created"),
-    [("space_admin", 302, True), ("editor", 403, False), ("member", 403, False), ("reader", 403, False), ("outsider", 404, False)],
+    [
+        ("space_admin", 302, True),
+        ("editor", 403, False),
+        ("member", 403, False),
+        ("reader", 403, False),
+        ("outsider", 404, False),
+    ],
 )
 def test_only_admin_can_invite(client, cast, role, status, created):
     client.force_login(cast[role])
@@ -73,7 +110,13 @@ def test_only_admin_can_invite(client, cast, role, status, created):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "status", "changed"),
-    [("space_admin", 302, True), ("editor", 403, False), ("member", 403, False), ("reader", 403, False), ("outsider", 404, False)],
+    [
+        ("space_admin", 302, True),
+        ("editor", 403, False),
+        ("member", 403, False),
+        ("reader", 403, False),
+        ("outsider", 404, False),
+    ],
 )
 def test_only_admin_can_change_roles(client, cast, role, status, changed):
     target = Membership.objects.get(user=cast["reader"])
@@ -117,10 +160,14 @@ def test_inactive_user_has_no_access(reader):
 
 
 def test_abilities_grow_with_role():
-    reader, member, editor, admin = (abilities_for(r) for r in (Role.READER, Role.MEMBER, Role.EDITOR, Role.ADMIN))
+    reader, member, editor, admin = (
+        abilities_for(r) for r in (Role.READER, Role.MEMBER, Role.EDITOR, Role.ADMIN)
+    )
     assert reader < member < editor < admin
     assert "members.manage" in admin and "members.manage" not in editor
-    assert role_can(Role.MEMBER, "content.contribute") and not role_can(Role.READER, "content.contribute")
+    assert role_can(Role.MEMBER, "content.contribute") and not role_can(
+        Role.READER, "content.contribute"
+    )
 
 
 def test_registering_an_ability_twice_with_another_role_fails():

@@ -47,7 +47,10 @@ def test_end_one_session_but_not_someone_elses(member, reader):
     assert laptop.post(reverse("account_session_end", kwargs={"pk": foreign.pk})).status_code == 404
     assert other.get("/").status_code == 200
     phone_session = UserSession.objects.filter(user=member).order_by("created_at").last()
-    assert laptop.post(reverse("account_session_end", kwargs={"pk": phone_session.pk})).status_code == 302
+    assert (
+        laptop.post(reverse("account_session_end", kwargs={"pk": phone_session.pk})).status_code
+        == 302
+    )
     assert phone.get("/").status_code == 302
 
 

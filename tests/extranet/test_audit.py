@@ -35,7 +35,9 @@ def test_failed_login_of_unknown_address_is_recorded(client, db):
 def test_login_is_rate_limited_with_a_message(client, member):
     for _ in range(5):
         client.post(reverse("account_login"), {"login": "membre@elus.test", "password": "faux"})
-    response = client.post(reverse("account_login"), {"login": "membre@elus.test", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "membre@elus.test", "password": PASSWORD}
+    )
     assert response.status_code == 200  # allauth answers with a form error, not a 429
     assert "_auth_user_id" not in client.session
     assert "trop" in response.content.decode().lower()

@@ -13,7 +13,15 @@ def test_create_space_and_add_member(capsys):
     call_command("create_space", "sante-nord", "--name", "Santé Nord", "--kind", "health")
     space = Space.objects.get(slug="sante-nord")
     assert space.mfa_required
-    call_command("add_member", "Dr.Roux@msp.test", "sante-nord", "--role", "admin", "--password", "un-mot-de-passe-sûr")
+    call_command(
+        "add_member",
+        "Dr.Roux@msp.test",
+        "sante-nord",
+        "--role",
+        "admin",
+        "--password",
+        "un-mot-de-passe-sûr",
+    )
     user = User.objects.get(email="dr.roux@msp.test")
     assert user.check_password("un-mot-de-passe-sûr")
     assert Membership.objects.get(user=user, space=space).role == "admin"

@@ -41,7 +41,9 @@ def test_invitation_email_carries_a_working_link(client, cast):
     assert "Élus et agents du Pays" in message.subject
     link = next(line for line in message.body.splitlines() if "/invitations/" in line).strip()
     assert client.get(link.replace("http://testserver", "")).status_code == 200
-    assert AuditEvent.objects.filter(action=AuditAction.INVITATION_SENT, target_label="nouvelle@mairie.test").exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.INVITATION_SENT, target_label="nouvelle@mairie.test"
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -56,7 +58,11 @@ def test_new_person_creates_account_and_joins(client, cast):
     invitation, token = _invite(cast)
     response = client.post(
         _accept_url(token),
-        {"full_name": "Nadia Nouvelle", "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe"},
+        {
+            "full_name": "Nadia Nouvelle",
+            "password1": "un-long-mot-de-passe",
+            "password2": "un-long-mot-de-passe",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/s/elus/"
@@ -75,10 +81,15 @@ def test_new_person_creates_account_and_joins(client, cast):
 @pytest.mark.django_db
 def test_weak_or_mismatched_password_keeps_invitation_open(client, cast):
     invitation, token = _invite(cast)
-    response = client.post(_accept_url(token), {"full_name": "N", "password1": "abc", "password2": "abd"})
+    response = client.post(
+        _accept_url(token), {"full_name": "N", "password1": "abc", "password2": "abd"}
+    )
     assert response.status_code == 400
     assert "ne correspondent pas" in response.content.decode()
-    response = client.post(_accept_url(token), {"full_name": "N", "password1": "12345678901", "password2": "12345678901"})
+    response = client.post(
+        _accept_url(token),
+        {"full_name": "N", "password1": "12345678901", "password2": "12345678901"},
+    )
     assert response.status_code == 400
     assert not User.objects.filter(email="nouvelle@mairie.test").exists()
     invitation.refresh_from_db()
@@ -111,7 +122,11 @@ def test_signed_in_as_someone_else_cannot_accept(client, cast):
 @pytest.mark.django_db
 def test_reused_token_is_refused_clearly(client, cast):
     _invitation, token = _invite(cast)
-    data = {"full_name": "Nadia", "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe"}
+    data = {
+        "full_name": "Nadia",
+        "password1": "un-long-mot-de-passe",
+        "password2": "un-long-mot-de-passe",
+    }
     client.post(_accept_url(token), data)
     client.logout()
     response = client.post(_accept_url(token), data)
@@ -123,10 +138,16 @@ def test_reused_token_is_refused_clearly(client, cast):
 @pytest.mark.django_db
 def test_expired_token_is_refused_clearly(client, cast):
     invitation, token = _invite(cast)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     response = client.post(
         _accept_url(token),
-        {"full_name": "Nadia", "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe"},
+        {
+            "full_name": "Nadia",
+            "password1": "un-long-mot-de-passe",
+            "password2": "un-long-mot-de-passe",
+        },
     )
     assert response.status_code == 410
     assert "a expiré" in response.content.decode()
@@ -188,7 +209,11 @@ def test_unknown_role_is_refused(client, cast):
 @pytest.mark.django_db
 def test_invited_password_is_usable_for_login(client, cast):
     _invitation, token = _invite(cast)
-    client.post(_accept_url(token), {"full_name": "Nadia", "password1": PASSWORD, "password2": PASSWORD})
+    client.post(
+        _accept_url(token), {"full_name": "Nadia", "password1": PASSWORD, "password2": PASSWORD}
+    )
     client.logout()
-    response = client.post(reverse("account_login"), {"login": "nouvelle@mairie.test", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "nouvelle@mairie.test", "password": PASSWORD}
+    )
     assert response.status_code == 302

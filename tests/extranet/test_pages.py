@@ -26,7 +26,11 @@ def test_login_page_is_french_by_default(client):
 def test_signup_is_closed(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "intrus@exemple.fr", "password1": "x-long-password", "password2": "x-long-password"},
+        {
+            "email": "intrus@exemple.fr",
+            "password1": "x-long-password",
+            "password2": "x-long-password",
+        },
     )
     from extranet.models import User
 
@@ -51,7 +55,9 @@ def test_person_in_no_space_sees_an_explanation(client, db):
 
 @pytest.mark.django_db
 def test_space_list_shows_listed_spaces_but_not_private_ones(client, cast, other_space):
-    create_space(name="Réseau des bibliothèques", slug="biblio", kind="culture", visibility="listed")
+    create_space(
+        name="Réseau des bibliothèques", slug="biblio", kind="culture", visibility="listed"
+    )
     client.force_login(cast["member"])
     content = client.get("/spaces/").content.decode()
     assert "Réseau des bibliothèques" in content
@@ -118,17 +124,23 @@ def test_settings_change_is_saved_audited_and_invalid_input_keeps_data(client, c
     from extranet.models.audit import AuditAction
 
     client.force_login(cast["space_admin"])
-    response = client.post("/s/elus/settings/", {"name": "", "description": "x", "visibility": "listed"})
+    response = client.post(
+        "/s/elus/settings/", {"name": "", "description": "x", "visibility": "listed"}
+    )
     assert response.status_code == 400
     space.refresh_from_db()
     assert space.name == "Élus et agents du Pays"
     response = client.post(
-        "/s/elus/settings/", {"name": "Élus du Pays", "description": "Conseils", "visibility": "listed"}
+        "/s/elus/settings/",
+        {"name": "Élus du Pays", "description": "Conseils", "visibility": "listed"},
     )
     assert response.status_code == 302
     space.refresh_from_db()
     assert space.name == "Élus du Pays" and space.visibility == "listed"
-    assert AuditEvent.objects.get(action=AuditAction.SPACE_UPDATED).details["name"]["to"] == "Élus du Pays"
+    assert (
+        AuditEvent.objects.get(action=AuditAction.SPACE_UPDATED).details["name"]["to"]
+        == "Élus du Pays"
+    )
 
 
 @pytest.mark.django_db
@@ -156,14 +168,21 @@ def test_staff_creates_space_and_first_admin_is_invited(client, staff):
     client.force_login(staff)
     response = client.post(
         reverse("space_create"),
-        {"name": "Maisons de santé", "slug": "msp", "kind": "health", "visibility": "private", "admin_email": "dr.roux@msp.test"},
+        {
+            "name": "Maisons de santé",
+            "slug": "msp",
+            "kind": "health",
+            "visibility": "private",
+            "admin_email": "dr.roux@msp.test",
+        },
     )
     assert response.status_code == 302
     space = Space.objects.get(slug="msp")
     assert space.mfa_required
     assert Invitation.objects.get(space=space).role == Role.ADMIN
     response = client.post(
-        reverse("space_create"), {"name": "Doublon", "slug": "msp", "kind": "project", "visibility": "private"}
+        reverse("space_create"),
+        {"name": "Doublon", "slug": "msp", "kind": "project", "visibility": "private"},
     )
     assert response.status_code == 400
     assert "déjà utilisé" in response.content.decode()

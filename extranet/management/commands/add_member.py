@@ -40,9 +40,7 @@ class Command(BaseCommand):
         created = user is None
         try:
             if created:
-                user = create_user(
-                    email=email, full_name=opts["name"], password=opts["password"]
-                )
+                user = create_user(email=email, full_name=opts["name"], password=opts["password"])
             existing = Membership.objects.filter(space=space, user=user).first()
             if existing:
                 raise CommandError(
