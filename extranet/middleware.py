@@ -61,9 +61,7 @@ class SessionActivityMiddleware:
             changes: dict[str, object] = {"last_seen_at": timezone.now()}
             if request.META.get("REMOTE_ADDR"):
                 changes["ip"] = request.META["REMOTE_ADDR"]
-            UserSession.objects.filter(session_key=session.session_key, user=user).update(
-                **changes
-            )
+            UserSession.objects.filter(session_key=session.session_key, user=user).update(**changes)
             session[self.SESSION_KEY] = now
         return response
 
