@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from extranet.services.sessions import describe_user_agent, end_other_sessions, end_session
@@ -41,5 +42,8 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     count = end_other_sessions(request=request)
-    messages.success(request, _("%(count)d autre(s) session(s) fermée(s).") % {"count": count})
+    message = ngettext(
+        "%(count)d autre session a été fermée.", "%(count)d autres sessions ont été fermées.", count
+    )
+    messages.success(request, message % {"count": count})
     return redirect("account_security")
