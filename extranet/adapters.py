@@ -5,7 +5,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     """No open sign-up: people join through an invitation or are created by an administrator."""
 
     def is_open_for_signup(self, request: Any) -> bool:

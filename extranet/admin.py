@@ -13,7 +13,7 @@ from extranet.models.audit import AuditAction
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "last_login"]
     search_fields = ["email", "full_name"]
@@ -31,14 +31,14 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Space]):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(admin.ModelAdmin[Space]):
     list_display = ["name", "slug", "kind", "visibility", "mfa_required", "is_archived"]
     list_filter = ["kind", "visibility", "mfa_required", "is_archived"]
     search_fields = ["name", "slug"]
@@ -47,7 +47,7 @@ class SpaceAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Space, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = request.user  # type: ignore[assignment]  # admin is signed in
         super().save_model(request, obj, form, change)
         record_audit(
             action=AuditAction.SPACE_UPDATED if change else AuditAction.SPACE_CREATED,
@@ -59,7 +59,7 @@ class SpaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
     list_display = ["email", "space", "role", "created_at", "expires_at", "status"]
     list_filter = ["space", "role"]
     search_fields = ["email"]
@@ -70,7 +70,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = [
         "created_at",
         "action",

@@ -45,7 +45,7 @@ class RoleForm(forms.Form):
     )
 
 
-class SpaceSettingsForm(forms.ModelForm):
+class SpaceSettingsForm(forms.ModelForm[Space]):
     class Meta:
         model = Space
         fields = ["name", "description", "visibility", "mfa_required"]

@@ -10,10 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from extranet.env import env_bool, env_int, env_list, env_str
+
+# Lets Django's generic classes (ModelAdmin[Space], ModelForm[Space]) be subscripted at runtime.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MAILLAGE_VAR_DIR", str(BASE_DIR / "var")))
@@ -95,7 +99,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "maillage.sqlite3",
+            "NAME": str(VAR_DIR / "maillage.sqlite3"),
             "OPTIONS": {
                 # Daphne serves requests from several threads: WAL lets readers proceed while one
                 # writer works, IMMEDIATE avoids "database is locked" on read-then-write upgrades.

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from extranet.models.spaces import Space
+
 
 class ActivityQuerySet(models.QuerySet["Activity"]):
-    def in_space(self, space: object) -> ActivityQuerySet:
+    def in_space(self, space: Space) -> ActivityQuerySet:
         return self.filter(space=space)
 
-    def visible_to(self, user: object) -> ActivityQuerySet:
+    def visible_to(self, user: Any) -> ActivityQuerySet:
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(space__memberships__user=user)

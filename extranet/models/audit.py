@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from extranet.models.spaces import Space
 
 
 class AuditAction(models.TextChoices):
@@ -35,7 +38,7 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def in_space(self, space: object) -> AuditEventQuerySet:
+    def in_space(self, space: Space) -> AuditEventQuerySet:
         return self.filter(space=space)
 
 

@@ -177,9 +177,11 @@ def invitation_matches_user(invitation: Invitation, user: Any) -> bool:
 
     if user.email.lower() == invitation.email.lower():
         return True
-    return EmailAddress.objects.filter(
-        user=user, email__iexact=invitation.email, verified=True
-    ).exists()
+    return bool(
+        EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    )
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     except InvitationInvalid as exc:
         status = 404 if exc.reason == "unknown" else 410
         return render(request, "extranet/invitation_invalid.html", {"error": exc}, status=status)
-    context: dict = {"invitation": invitation, "space": invitation.space}
+    context: dict[str, object] = {"invitation": invitation, "space": invitation.space}
     user = request.user
     if user.is_authenticated:
         context["matches"] = invitation_matches_user(invitation, user)

@@ -12,11 +12,14 @@ from extranet.access import access_space
 from extranet.exceptions import MaillageError
 from extranet.forms import InviteForm, RoleForm
 from extranet.models import Invitation, Membership
+from extranet.roles import Role
 from extranet.services.invitations import invite_member, revoke_invitation
 from extranet.services.memberships import change_role, remove_member
 
 
-def _members_page(request: HttpRequest, membership: Membership, **extra: object) -> dict:
+def _members_page(
+    request: HttpRequest, membership: Membership, **extra: object
+) -> dict[str, object]:
     can_manage = membership.can("members.manage")
     return {
         "membership": membership,
@@ -76,13 +79,10 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except MaillageError as exc:
         messages.error(request, exc.message)
     else:
+        role = Role(form.cleaned_data["role"]).label
         messages.success(
             request,
-            _("%(person)s est maintenant %(role)s.")
-            % {
-                "person": target.user,
-                "role": dict(form.fields["role"].choices)[form.cleaned_data["role"]],
-            },
+            _("%(person)s est maintenant %(role)s.") % {"person": target.user, "role": role},
         )
     return redirect("spaces:members", slug=slug)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -130,11 +131,11 @@ class Command(BaseCommand):
         out.write(f"* Pending invitations: {pending}.")
 
 
-def _in_mfa_space(person: DemoPerson, kinds: dict[str, str]) -> bool:
+def _in_mfa_space(person: DemoPerson, kinds: Mapping[str, str]) -> bool:
     return any(kinds[slug] in MFA_MANDATORY_KINDS for slug, _ in person.memberships)
 
 
-def _flags(person: DemoPerson, kinds: dict[str, str]) -> str:
+def _flags(person: DemoPerson, kinds: Mapping[str, str]) -> str:
     flags = []
     if person.is_staff:
         flags.append("staff")
