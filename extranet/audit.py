@@ -13,6 +13,25 @@ from django.utils import timezone
 from extranet.models import AuditEvent, Space
 from extranet.models.audit import AuditAction
 
+_ACTION_LABELS: dict[str, Any] = dict(AuditAction.choices)
+
+
+def register_audit_actions(actions: dict[str, Any]) -> None:
+    """Apps declare their audit actions: ``{"documents.shared": _("Document partagé")}``."""
+    for action, label in actions.items():
+        if action in _ACTION_LABELS and _ACTION_LABELS[action] != label:
+            raise ValueError(f"Audit action {action!r} is already registered")
+        _ACTION_LABELS[action] = label
+
+
+def action_label(action: str) -> str:
+    return str(_ACTION_LABELS.get(action, action))
+
+
+def audit_action_choices() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in _ACTION_LABELS.items()]
+
+
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "maillage_client_ip", default=None
 )
@@ -28,7 +47,7 @@ def reset_client_ip(token: contextvars.Token[str | None]) -> None:
 
 def record_audit(
     *,
-    action: AuditAction,
+    action: AuditAction | str,
     actor: Any = None,
     space: Space | None = None,
     target: str = "",
@@ -36,6 +55,8 @@ def record_audit(
     actor_label: str = "",
 ) -> AuditEvent:
     """Append one event. ``actor`` may be None (failed login of an unknown address)."""
+    if action not in _ACTION_LABELS:
+        raise ValueError(f"Unknown audit action {action!r}: register it first")
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None
     return AuditEvent.objects.create(

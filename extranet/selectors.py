@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from extranet.activity import latest_activity_by_space
+from extranet.audit import audit_action_choices
 from extranet.models import Activity, AuditEvent, Invitation, Membership, Space
-from extranet.models.audit import AuditAction
 from extranet.roles import Role
 
 
@@ -92,7 +92,7 @@ def audit_events_for(
 ) -> QuerySet[AuditEvent]:
     """The space's audit entries, filterable by action and by actor e-mail fragment."""
     events = AuditEvent.objects.in_space(membership.space).select_related("actor")
-    if action in AuditAction.values:
+    if action in dict(audit_action_choices()):
         events = events.filter(action=action)
     if actor:
         events = events.filter(actor_label__icontains=actor)

@@ -50,7 +50,9 @@ class AuditEvent(models.Model):
     """
 
     created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
-    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    # No `choices`: apps add actions through extranet.audit.register_audit_actions without a
+    # migration of the core; labels come from that registry.
+    action = models.CharField(_("action"), max_length=40, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("auteur"),
@@ -91,3 +93,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("Audit events are removed only by the retention purge.")
+
+    def get_action_display(self) -> str:
+        from extranet.audit import action_label
+
+        return action_label(self.action)

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from extranet import selectors
 from extranet.access import access_space
+from extranet.audit import audit_action_choices
 from extranet.exceptions import MaillageError
 from extranet.forms import SpaceCreateForm, SpaceSettingsForm
-from extranet.models.audit import AuditAction
 from extranet.services.spaces import create_space_with_admin, update_space_settings
 
 
@@ -48,7 +48,7 @@ def space_audit(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "space": membership.space,
         "page": page,
-        "actions": AuditAction.choices,
+        "actions": audit_action_choices(),
         "action": action,
         "actor": actor,
     }
