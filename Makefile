@@ -29,7 +29,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy extranet
+	$(BIN)/mypy extranet documents
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

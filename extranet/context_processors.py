@@ -10,7 +10,18 @@ MFA_RETURN_KEY = "maillage_mfa_return_to"
 
 
 def maillage(request: HttpRequest) -> dict[str, Any]:
-    """Offers the way back to the space that asked for MFA, once MFA is on."""
+    """Unread notification count, and the way back to the space that asked for MFA."""
+    from extranet.notifications import unread_count
+
+    context: dict[str, Any] = {}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["unread_notifications"] = unread_count(user)
+    context.update(_mfa_return(request))
+    return context
+
+
+def _mfa_return(request: HttpRequest) -> dict[str, Any]:
     session = getattr(request, "session", None)
     if session is None or MFA_RETURN_KEY not in session:
         return {}

@@ -8,6 +8,7 @@ layer and cache, e-mails written to ``var/mail/``. Production sets at least ``DE
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "django_tasks",
+    "django_tasks_db",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -187,8 +191,15 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
-STORAGES = {
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Document files: outside any web root, served only by the permission-checked download view.
+DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(VAR_DIR / "documents")))
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DOCUMENTS_ROOT)},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -197,7 +208,19 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 50)
+# Behind nginx: e.g. "/protected-documents/" mapped with `internal; alias <DOCUMENTS_ROOT>/;`.
+DOCUMENTS_ACCEL_REDIRECT_PREFIX = env_str("DOCUMENTS_ACCEL_REDIRECT_PREFIX")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = None
+
+# --- Background tasks (django-tasks, database backend: works on SQLite and PostgreSQL) -------
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_URL_BACKEND = env_str("EMAIL_BACKEND")
@@ -251,3 +274,8 @@ LOGGING = {
 # Static files straight from the apps while developing (no collectstatic for `make run`).
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Search ---------------------------------------------------------------------------------
+# "auto": PostgreSQL full-text search on PostgreSQL, Whoosh (files in SEARCH_INDEX_DIR) otherwise.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "auto")
+SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(VAR_DIR / "search")))

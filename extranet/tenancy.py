@@ -54,3 +54,50 @@ def tenant_resources() -> list[TenantResource]:
 
 def registered_route_names() -> set[str]:
     return {route.name for resource in _resources.values() for route in resource.routes}
+
+
+# Apps plug their pages under /s/<slug>/<prefix> (and top-level pages) without the core
+# importing them: the root URL conf reads these lists when it is first loaded.
+_space_urls: list[tuple[str, str]] = []
+_site_urls: list[tuple[str, str]] = []
+
+
+def register_space_urls(prefix: str, urlconf: str) -> None:
+    """``register_space_urls("documents/", "documents.urls")`` → /s/<slug>/documents/…"""
+    if (prefix, urlconf) not in _space_urls:
+        _space_urls.append((prefix, urlconf))
+
+
+def register_site_urls(prefix: str, urlconf: str) -> None:
+    if (prefix, urlconf) not in _site_urls:
+        _site_urls.append((prefix, urlconf))
+
+
+def space_url_includes() -> list[tuple[str, str]]:
+    return list(_space_urls)
+
+
+def site_url_includes() -> list[tuple[str, str]]:
+    return list(_site_urls)
+
+
+@dataclass(frozen=True)
+class SpaceTab:
+    """An entry of a space's navigation, shown to members with ``need``."""
+
+    label: Any
+    url_name: str
+    need: str
+    namespace: str
+
+
+_space_tabs: list[SpaceTab] = []
+
+
+def register_space_tab(tab: SpaceTab) -> None:
+    if tab not in _space_tabs:
+        _space_tabs.append(tab)
+
+
+def space_tabs() -> list[SpaceTab]:
+    return list(_space_tabs)

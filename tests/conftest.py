@@ -20,9 +20,23 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents")},
+        },
+    }
+    # Tasks run as soon as they are enqueued (after commit); the database worker has its own test.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"
+    from extranet.search import reset_backend
+
+    reset_backend()
     cache.clear()
     yield
     cache.clear()
+    reset_backend()
 
 
 def make_user(email: str, name: str = "", **extra) -> object:
