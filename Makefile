@@ -21,6 +21,10 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "Maillage : http://127.0.0.1:$(PORT)/  (e-mails envoyés : var/mail/)"
+	@# The background worker (text extraction, indexing, e-mails) runs beside Daphne and stops
+	@# with it: no separate service to start for the demo.
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --no-startup-delay --interval 1 & worker=$$!; \
 	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) extranet.asgi:application
 
 test: $(STAMP)
