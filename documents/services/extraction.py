@@ -13,9 +13,6 @@ from documents.extraction import extract_text_bounded
 from documents.models import DocumentVersion, ExtractionStatus
 from documents.storage import document_storage
 
-EXTRACTION_TIMEOUT_S = getattr(settings, "DOCUMENTS_EXTRACTION_TIMEOUT", 60)
-EXTRACTION_MEMORY_MB = getattr(settings, "DOCUMENTS_EXTRACTION_MEMORY_MB", 512)
-
 
 def extract_and_store(version_id: int) -> str:
     """Idempotent: a version already extracted is left alone. The file is never modified."""
@@ -39,8 +36,8 @@ def extract_and_store(version_id: int) -> str:
         result = extract_text_bounded(
             local_path,
             version.mime,
-            timeout=EXTRACTION_TIMEOUT_S,
-            memory_mb=EXTRACTION_MEMORY_MB,
+            timeout=settings.DOCUMENTS_EXTRACTION_TIMEOUT,
+            memory_mb=settings.DOCUMENTS_EXTRACTION_MEMORY_MB,
         )
     finally:
         if cleanup is not None:

@@ -24,7 +24,9 @@ register_topic(Topic("tests.ping", "Essais", "%(actor)s a écrit « %(object)s �
 
 
 @pytest.mark.django_db
-def test_notify_skips_actor_and_sends_immediate_email(cast, space, django_capture_on_commit_callbacks):
+def test_notify_skips_actor_and_sends_immediate_email(
+    cast, space, django_capture_on_commit_callbacks
+):
     set_preference(user=cast["reader"], topic="tests.ping", email=EmailMode.NONE)
     with django_capture_on_commit_callbacks(execute=True):
         created = notify(
@@ -43,7 +45,13 @@ def test_notify_skips_actor_and_sends_immediate_email(cast, space, django_captur
 
 @pytest.mark.django_db
 def test_badge_list_and_mark_read(client, cast, space):
-    notify(recipients=[cast["member"]], topic="tests.ping", space=space, object_label="A", url="/s/elus/")
+    notify(
+        recipients=[cast["member"]],
+        topic="tests.ping",
+        space=space,
+        object_label="A",
+        url="/s/elus/",
+    )
     client.force_login(cast["member"])
     page = client.get("/").content.decode()
     assert 'class="count">1' in page
@@ -60,13 +68,17 @@ def test_badge_list_and_mark_read(client, cast, space):
 def test_cannot_open_someone_elses_notification(client, cast, space):
     (notification,) = notify(recipients=[cast["member"]], topic="tests.ping", space=space)
     client.force_login(cast["reader"])
-    assert client.get(reverse("notification_open", kwargs={"pk": notification.pk})).status_code == 404
+    assert (
+        client.get(reverse("notification_open", kwargs={"pk": notification.pk})).status_code == 404
+    )
     assert mark_read(user=cast["reader"]) == 0
 
 
 @pytest.mark.django_db
 def test_external_urls_are_not_followed(client, cast, space):
-    (notification,) = notify(recipients=[cast["member"]], topic="tests.ping", url="https://evil.example/")
+    (notification,) = notify(
+        recipients=[cast["member"]], topic="tests.ping", url="https://evil.example/"
+    )
     client.force_login(cast["member"])
     response = client.get(reverse("notification_open", kwargs={"pk": notification.pk}))
     assert response["Location"] == reverse("notifications")
@@ -75,12 +87,17 @@ def test_external_urls_are_not_followed(client, cast, space):
 @pytest.mark.django_db
 def test_preferences_page_saves_choices(client, cast):
     client.force_login(cast["member"])
-    response = client.post(reverse("notification_preferences"), {"tests.ping": "daily", "documents.minutes": "none", "documents.folder": "daily"})
+    response = client.post(
+        reverse("notification_preferences"),
+        {"tests.ping": "daily", "documents.minutes": "none", "documents.folder": "daily"},
+    )
     assert response.status_code == 302
     from extranet.notifications import email_modes_for
 
     assert email_modes_for([cast["member"]], "tests.ping")[cast["member"].pk] == EmailMode.DAILY
-    assert email_modes_for([cast["member"]], "documents.minutes")[cast["member"].pk] == EmailMode.NONE
+    assert (
+        email_modes_for([cast["member"]], "documents.minutes")[cast["member"].pk] == EmailMode.NONE
+    )
     bad = client.post(reverse("notification_preferences"), {"tests.ping": "sometimes"})
     assert bad.status_code == 400
     assert email_modes_for([cast["member"]], "tests.ping")[cast["member"].pk] == EmailMode.DAILY
@@ -93,7 +110,9 @@ def test_daily_digest_groups_two_spaces_in_one_email(cast, space, other_space):
     add_member(space=other_space, user=cast["member"], role="member")
     set_preference(user=cast["member"], topic="tests.ping", email=EmailMode.DAILY)
     notify(recipients=[cast["member"]], topic="tests.ping", space=space, object_label="Budget")
-    notify(recipients=[cast["member"]], topic="tests.ping", space=other_space, object_label="Saison")
+    notify(
+        recipients=[cast["member"]], topic="tests.ping", space=other_space, object_label="Saison"
+    )
     notify(recipients=[cast["reader"]], topic="tests.ping", space=space, object_label="Immédiat")
     mail.outbox.clear()
     assert send_daily_digests() == 1

@@ -11,7 +11,13 @@ from extranet.search import IndexEntry, get_backend
 
 def _entry(space, key, title, body):
     return IndexEntry(
-        key=key, space_id=space.pk, kind="document", title=title, body=body, url=f"/s/{space.slug}/x/", date=timezone.now()
+        key=key,
+        space_id=space.pk,
+        kind="document",
+        title=title,
+        body=body,
+        url=f"/s/{space.slug}/x/",
+        date=timezone.now(),
     )
 
 
