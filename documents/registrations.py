@@ -72,7 +72,11 @@ register_search_kind(
     SearchKind(
         "document",
         _("Documents"),
-        facets=(SearchFacet("doc_kind", _("Type de document"), tuple(DocumentKind.choices)),),
+        facets=(
+            SearchFacet("doc_kind", _("Type de document"), tuple(DocumentKind.choices)),
+            # Set by the search box of a folder page (?folder=<id>); no list on the search page.
+            SearchFacet("folder", _("Dossier"), ()),
+        ),
     )
 )
 register_space_urls("documents/", "documents.urls")

@@ -80,6 +80,13 @@ def search(request: HttpRequest) -> HttpResponse:
         "extranet/search.html",
         {
             "kinds": search_kinds(),
+            "authors": (
+                Membership.objects.in_space(chosen.space)
+                .select_related("user")
+                .order_by("user__full_name")
+                if chosen
+                else []
+            ),
             "prev_query": page_query(page - 1),
             "next_query": page_query(page + 1),
             "q": text,

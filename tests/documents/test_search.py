@@ -121,3 +121,30 @@ def test_health_space_documents_hidden_from_search_without_mfa(client, health_sp
         )
     client.force_login(nurse)
     assert "0 résultat" in _search(client, "vaccination")
+
+
+@pytest.mark.django_db
+def test_search_by_folder_and_author(client, cast, run_on_commit, space):
+    from documents.services.folders import create_folder
+    from tests.documents.conftest import membership_of
+
+    folder = create_folder(membership=membership_of(cast["editor"], space), name="Voirie")
+    client.force_login(cast["member"])
+    with run_on_commit():
+        client.post(
+            reverse("documents:upload", kwargs={"slug": "elus"}),
+            {
+                "files": [upload("chemin.txt", "Réfection du chemin rural".encode())],
+                "kind": "study",
+                "folder": folder.pk,
+            },
+        )
+    client.force_login(cast["editor"])
+    with run_on_commit():
+        _deposit(client, "route.txt", "Réfection de la route départementale".encode(), kind="study")
+    client.force_login(cast["reader"])
+    assert "2 résultats" in _search(client, "refection")
+    in_folder = _search(client, "refection", space="elus", folder=folder.pk)
+    assert "1 résultat" in in_folder and "chemin" in in_folder
+    by_editor = _search(client, "refection", space="elus", author=cast["editor"].pk)
+    assert "1 résultat" in by_editor and "route" in by_editor
