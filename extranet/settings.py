@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "documents",
+    "calendars",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,13 @@ DOCUMENTS_ACCEL_REDIRECT_PREFIX = env_str("DOCUMENTS_ACCEL_REDIRECT_PREFIX")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
+
+# --- Calendars (Radicale at /dav/) ------------------------------------------------------------
+RADICALE_STORAGE_DIR = Path(env_str("RADICALE_STORAGE_DIR", str(VAR_DIR / "radicale")))
+RADICALE_LOG_LEVEL = env_str("RADICALE_LOG_LEVEL", "warning")
+# Where the web agenda reaches CalDAV: this same server by default, or a standalone Radicale.
+CALDAV_URL = env_str("CALDAV_URL", SITE_URL + "/dav/")
+ASGI_MOUNTS = {"/dav": "calendars.dav.app.asgi_application"}
 
 # --- Background tasks (django-tasks, database backend: works on SQLite and PostgreSQL) -------
 TASKS = {

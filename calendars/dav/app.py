@@ -1,0 +1,84 @@
+"""Radicale mounted at /dav/ inside Maillage's ASGI application (embedded default).
+
+Facts behind these lines are in FIELD_NOTES.md: a2wsgi (not asgiref) so DAV requests run in
+parallel; chunked bodies buffered because Radicale reads only CONTENT_LENGTH bytes;
+X-Forwarded-* removed because Radicale 3.9 would strip the /dav prefix twice; database
+connections closed around each request because these threads are not Django requests.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import radicale
+import radicale.config
+from a2wsgi import WSGIMiddleware
+from django.conf import settings
+from django.db import close_old_connections
+
+from extranet.audit import reset_client_ip, set_client_ip
+
+_lock = threading.Lock()
+_application: Any = None
+BODY_METHODS = frozenset({"PUT", "PROPFIND", "PROPPATCH", "REPORT", "MKCALENDAR", "MKCOL", "POST"})
+
+
+def radicale_configuration() -> Any:
+    """Radicale's configuration, built in code (no file), with Maillage's plugins."""
+    configuration = radicale.config.load()
+    configuration.update(
+        {
+            "auth": {"type": "calendars.dav.auth", "delay": "0", "realm": "Maillage"},
+            "rights": {"type": "calendars.dav.rights", "permit_delete_collection": "True"},
+            "storage": {
+                "type": "multifilesystem",
+                "filesystem_folder": str(settings.RADICALE_STORAGE_DIR),
+                "max_sync_token_age": str(30 * 24 * 3600),
+            },
+            "web": {"type": "none"},
+            "logging": {"level": settings.RADICALE_LOG_LEVEL, "mask_passwords": "True"},
+        },
+        "maillage",
+    )
+    return configuration
+
+
+def radicale_application() -> Any:
+    global _application
+    if _application is None:
+        with _lock:
+            if _application is None:
+                _application = radicale.Application(radicale_configuration())
+    return _application
+
+
+def reset_application() -> None:
+    """Forget the configured Radicale (tests change the storage folder)."""
+    global _application
+    with _lock:
+        _application = None
+
+
+StartResponse = Callable[..., Any]
+
+
+def dav_wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    close_old_connections()
+    for key in [k for k in environ if k.startswith("HTTP_X_FORWARDED_")]:
+        del environ[key]
+    if environ.get("REQUEST_METHOD") in BODY_METHODS and not environ.get("CONTENT_LENGTH"):
+        body = environ["wsgi.input"].read()
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+    token = set_client_ip(environ.get("REMOTE_ADDR"))
+    try:
+        return list(radicale_application()(environ, start_response))
+    finally:
+        reset_client_ip(token)
+        close_old_connections()
+
+
+asgi_application = WSGIMiddleware(dav_wsgi, workers=8)  # type: ignore[arg-type]

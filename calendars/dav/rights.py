@@ -1,0 +1,21 @@
+"""Radicale rights plugin: memberships decide, through the same policy as the web."""
+
+from __future__ import annotations
+
+from radicale import rights
+
+from calendars.dav.bootstrap import ensure_django
+
+ensure_django()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+
+from calendars.policy import dav_rights  # noqa: E402
+
+
+class Rights(rights.BaseRights):
+    def authorization(self, user: str, user_groups: set[str], path: str) -> str:
+        if not user:
+            return ""
+        account = get_user_model().objects.filter(email__iexact=user, is_active=True).first()
+        return dav_rights(account, path)

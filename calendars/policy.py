@@ -1,0 +1,71 @@
+"""Who may do what with calendars, over the web and over DAV: one policy for both."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from calendars.dav.paths import PERSONAL_DEFAULT, parse
+from extranet.access import check_membership, membership_for
+from extranet.models import Membership
+from extranet.roles import Role, register_abilities
+
+register_abilities(
+    {
+        "calendars.view": Role.READER,
+        "calendars.write": Role.MEMBER,
+        "calendars.manage": Role.ADMIN,
+    }
+)
+
+# Radicale permission letters (see radicale/rights/__init__.py): R/W on homes, r/w on calendars,
+# d = never delete this collection, l = properties locked (name and colour are the space's).
+HOME = "RW"
+OWN_CALENDAR = "rw"
+SPACE_WRITE = "rwdl"
+SPACE_READ = "rdl"
+
+
+def space_membership(user: Any, space_slug: str, *, need: str = "calendars.view") -> Membership:
+    """The DAV side of the access door: same rules as the web, MFA included."""
+    return check_membership(membership_for(user, space_slug), need=need)
+
+
+def space_calendar_rights(user: Any, space_slug: str, calendar_slug: str) -> str:
+    from calendars.models import SpaceCalendar
+
+    try:
+        membership = space_membership(user, space_slug)
+    except (Http404, PermissionDenied):
+        return ""
+    if not SpaceCalendar.objects.filter(space=membership.space, slug=calendar_slug).exists():
+        return ""
+    if membership.space.is_archived or not membership.can("calendars.write"):
+        return SPACE_READ
+    return SPACE_WRITE
+
+
+def dav_rights(user: Any, path: str) -> str:
+    """Radicale rights for ``user`` (a User, or None when anonymous) on a sanitized path."""
+    if user is None:
+        return ""
+    parsed = parse(path)
+    if parsed.in_spaces_tree:
+        return ""  # space calendars are only reached through each member's home
+    if parsed.depth == 0:
+        return "R"
+    if parsed.owner != user.email.lower():
+        return ""
+    if parsed.depth == 1:
+        return HOME
+    if parsed.is_space_link:
+        return space_calendar_rights(user, parsed.space_slug, parsed.calendar_slug)
+    if parsed.collection.startswith("espace-"):
+        return ""  # looks like a space link but is not one: refuse, so it cannot be faked
+    return OWN_CALENDAR
+
+
+def can_delete_personal(collection: str) -> bool:
+    return collection != PERSONAL_DEFAULT
