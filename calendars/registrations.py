@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calendars import policy  # noqa: F401  (registers the abilities)
 from extranet.audit import register_audit_actions
-from extranet.tenancy import register_site_urls
+from extranet.tenancy import register_site_urls, register_space_urls
 
 register_audit_actions(
     {
@@ -20,3 +20,7 @@ register_audit_actions(
     }
 )
 register_site_urls("", "calendars.site_urls")
+register_site_urls("agenda/", "calendars.agenda_urls")
+register_site_urls("calendars/", "calendars.feeds_urls")
+register_space_urls("agenda/", "calendars.urls")
+register_space_urls("agenda-settings/", "calendars.space_settings_urls")
