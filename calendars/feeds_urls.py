@@ -1,5 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from calendars.views import feeds
 
 app_name = "calendar_feeds"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("feeds/", feeds.feed_list, name="list"),
+    path("feeds/<int:pk>/revoke/", feeds.feed_revoke, name="revoke"),
+    path("feeds/<str:secret>.ics", feeds.feed, name="feed"),
+]

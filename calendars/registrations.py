@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from calendars import policy  # noqa: F401  (registers the abilities)
+from calendars.models import AvailabilityShare, SpaceCalendar
 from extranet.audit import register_audit_actions
-from extranet.tenancy import register_site_urls, register_space_urls
+from extranet.models import Space
+from extranet.tenancy import (
+    SpaceTab,
+    TenantResource,
+    TenantRoute,
+    register_site_urls,
+    register_space_tab,
+    register_space_urls,
+    register_tenant_resource,
+)
 
 register_audit_actions(
     {
@@ -24,3 +36,74 @@ register_site_urls("agenda/", "calendars.agenda_urls")
 register_site_urls("calendars/", "calendars.feeds_urls")
 register_space_urls("agenda/", "calendars.urls")
 register_space_urls("agenda-settings/", "calendars.space_settings_urls")
+
+
+# --- isolation test samples (space-level routes answer 404 to outsiders before any DAV call) ----
+def _space_kwargs(calendar: Any) -> dict[str, Any]:
+    return {"slug": calendar.space.slug}
+
+
+def _calendar_kwargs(calendar: Any) -> dict[str, Any]:
+    return {"slug": calendar.space.slug, "pk": calendar.pk}
+
+
+def _sample_calendar(space: Any, author: Any) -> SpaceCalendar:
+    calendar, _created = SpaceCalendar.objects.get_or_create(
+        space=space, slug="reunions", defaults={"name": "Réunions"}
+    )
+    return calendar
+
+
+def _sample_share(space: Any, author: Any) -> AvailabilityShare:
+    calendar = _sample_calendar(space, author)
+    target = Space.objects.create(
+        name="Partenaire", slug=f"partenaire-cal-{calendar.pk}", kind="project"
+    )
+    return AvailabilityShare.objects.create(calendar=calendar, space=target, created_by=author)
+
+
+register_tenant_resource(
+    TenantResource(
+        model=SpaceCalendar,
+        space_of=lambda c: c.space,
+        sample=_sample_calendar,
+        routes=(
+            TenantRoute("calendar_settings:index", _space_kwargs),
+            TenantRoute(
+                "calendar_settings:index",
+                _space_kwargs,
+                method="post",
+                data=lambda c: {"add_calendar": "1", "name": "Intrus", "color": "#000000"},
+            ),
+            TenantRoute(
+                "calendar_settings:calendar_update",
+                _calendar_kwargs,
+                method="post",
+                data=lambda c: {"name": "Piraté", "color": "#000000"},
+            ),
+            TenantRoute("calendar_settings:availability", _space_kwargs),
+        ),
+    )
+)
+register_tenant_resource(
+    TenantResource(
+        model=AvailabilityShare,
+        space_of=lambda s: s.calendar.space,
+        sample=_sample_share,
+        routes=(
+            TenantRoute(
+                "calendar_settings:availability_remove",
+                lambda s: {"slug": s.calendar.space.slug, "pk": s.pk},
+                method="post",
+            ),
+        ),
+    )
+)
+register_space_tab(
+    SpaceTab(
+        _("Réglages de l'agenda"),
+        "calendar_settings:index",
+        "calendars.manage",
+        "calendar_settings",
+    )
+)

@@ -15,8 +15,10 @@ from extranet.audit import reset_client_ip, set_client_ip
 from extranet.exceptions import MFASetupRequired
 
 # Self-hosted assets only; allauth's WebAuthn pages load their scripts from our static files.
+# style-src-attr allows style="" attributes (calendar colours) but no <style> blocks or scripts.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "style-src-attr 'unsafe-inline'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 

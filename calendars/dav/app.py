@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import radicale
 import radicale.config
+from radicale.app import Application as RadicaleApplication
 from a2wsgi import WSGIMiddleware
 from django.conf import settings
 from django.db import close_old_connections
@@ -51,7 +51,7 @@ def radicale_application() -> Any:
     if _application is None:
         with _lock:
             if _application is None:
-                _application = radicale.Application(radicale_configuration())
+                _application = RadicaleApplication(radicale_configuration())
     return _application
 
 

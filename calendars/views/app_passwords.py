@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,7 +38,7 @@ def app_password_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "secret": created_secret,
-            "app_passwords": AppPassword.objects.filter(user=request.user),
+            "app_passwords": AppPassword.objects.filter(user=request.user.pk),
             "dav_url": request.build_absolute_uri("/dav/"),
         },
         status=400 if form.errors else 200,
@@ -46,7 +48,8 @@ def app_password_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def app_password_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    app_password = AppPassword.objects.filter(user=request.user, pk=pk).first()
+    user: Any = request.user
+    app_password = AppPassword.objects.filter(user=user, pk=pk).first()
     if app_password is None:
         raise Http404
     revoke_app_password(user=request.user, app_password=app_password)
