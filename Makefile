@@ -16,6 +16,7 @@ $(STAMP): requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.lock
 	@touch $(STAMP)
 
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	@mkdir -p var/mail
 	$(BIN)/python manage.py migrate --no-input
