@@ -278,7 +278,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Radicale logs every request at INFO; its own [logging] section applies only when it
+        # runs as a standalone server.
+        "radicale": {"level": env_str("RADICALE_LOG_LEVEL", "warning").upper()},
+    },
 }
 
 # Static files straight from the apps while developing (no collectstatic for `make run`).
