@@ -21,11 +21,13 @@ register_abilities(
 )
 
 # Radicale permission letters (see radicale/rights/__init__.py): R/W on homes, r/w on calendars,
-# d = never delete this collection, l = properties locked (name and colour are the space's).
+# d = never delete this collection, l = properties locked (name and colour are the space's),
+# o = never overwrite it: a PUT of a whole calendar on a link would swap the link for a private
+# copy in the member's home (and leave a directory where the link must be).
 HOME = "RW"
 OWN_CALENDAR = "rw"
-SPACE_WRITE = "rwdl"
-SPACE_READ = "rdl"
+SPACE_WRITE = "rwdlo"
+SPACE_READ = "rdlo"
 
 
 def space_membership(user: Any, space_slug: str, *, need: str = "calendars.view") -> Membership:

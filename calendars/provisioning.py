@@ -98,7 +98,9 @@ def sync_links(email: str, wanted: list[tuple[str, str]]) -> None:
         for name, (space_slug, calendar_slug) in wanted_names.items():
             link = home / name
             target = _root(storage) / space_collection(space_slug, calendar_slug)
-            if link.is_symlink() or not target.is_dir():
+            if os.path.lexists(link) or not target.is_dir():
+                # already linked, or the name is taken by something that is not our link (never
+                # crash here: this runs for every member of a space after each change)
                 continue
             os.symlink(os.path.relpath(target, home), link)
 
