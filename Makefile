@@ -59,5 +59,7 @@ messages: $(STAMP)
 	cd extranet && ../$(BIN)/django-admin makemessages -l en --no-obsolete
 	cd extranet && ../$(BIN)/django-admin compilemessages
 
+# Back to an empty demo: database, stored documents, search index, calendars and e-mails.
 clean-db:
-	rm -f var/maillage.sqlite3 var/maillage.sqlite3-wal var/maillage.sqlite3-shm
+	rm -rf var/maillage.sqlite3 var/maillage.sqlite3-wal var/maillage.sqlite3-shm \
+		var/documents var/search var/radicale var/mail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from documents import demo as demo_documents
 from extranet.activity import record_activity
 from extranet.demo_data import (
     DEMO_TOTP_KEY,
@@ -36,7 +38,10 @@ User = get_user_model()
 
 
 class Command(BaseCommand):
-    help = "Create the demo territory (spaces, ~20 accounts, invitations). Development only."
+    help = (
+        "Create the demo territory (spaces, ~20 accounts, invitations, documents). "
+        "Development only."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -54,10 +59,31 @@ class Command(BaseCommand):
         if opts["if_empty"] and User.objects.exists():
             self.stdout.write("Accounts already exist: demo data not loaded.")
             return
+        started = time.monotonic()
         with transaction.atomic():
             self._refuse_if_present()
-            _seed(now=timezone.now())
-        self._print_accounts()
+            documents = _seed(now=timezone.now())
+        # After commit, not in on_commit: tests run inside a transaction that never commits.
+        self._extract_texts(documents)
+        self._print_accounts(documents)
+        self.stdout.write(f"Seeded in {time.monotonic() - started:.1f} s.")
+
+    def _extract_texts(self, documents: demo_documents.SeededDocuments) -> None:
+        """Extract the documents' text at once so that search works when the demo opens (the
+        worker would get there, but later). Everything is committed: a failure only warns."""
+        try:
+            statuses = demo_documents.finish(documents)
+        except Exception as exc:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Text extraction failed ({exc!r}); the background worker "
+                    "(`manage.py db_worker`) will extract and index the documents."
+                )
+            )
+            return
+        failed = {status: n for status, n in statuses.items() if status != "ok"}
+        if failed:
+            self.stdout.write(self.style.WARNING(f"Text extraction: {failed} (expected all ok)."))
 
     def _refuse_if_present(self) -> None:
         slugs = sorted(
@@ -72,7 +98,7 @@ class Command(BaseCommand):
                 "Start from an empty database (`make clean-db`) to load it again."
             )
 
-    def _print_accounts(self) -> None:
+    def _print_accounts(self, documents: demo_documents.SeededDocuments) -> None:
         kinds = {s.slug: s.kind for s in SPACES}
         rows = [
             (
@@ -129,6 +155,10 @@ class Command(BaseCommand):
             )
         pending = "; ".join(f"{i.email} → {i.space_slug} ({i.role.value})" for i in INVITATIONS)
         out.write(f"* Pending invitations: {pending}.")
+        out.write(
+            f"Documents: {documents.documents} in {documents.folders} folders "
+            "(try searching « école » or « assainissement »)"
+        )
 
 
 def _in_mfa_space(person: DemoPerson, kinds: Mapping[str, str]) -> bool:
@@ -144,7 +174,7 @@ def _flags(person: DemoPerson, kinds: Mapping[str, str]) -> str:
     return ", ".join(flags)
 
 
-def _seed(*, now: datetime) -> None:
+def _seed(*, now: datetime) -> demo_documents.SeededDocuments:
     # One hash for all: the default hasher is deliberately slow and the password is shared.
     password_hash = make_password(settings.DEMO_PASSWORD)
     users: dict[str, Any] = {}
@@ -193,6 +223,8 @@ def _seed(*, now: datetime) -> None:
         Activity.objects.filter(pk=activity.pk).update(
             created_at=now - timedelta(hours=update.hours_ago)
         )
+
+    return demo_documents.seed_documents(spaces=spaces, users=users, now=now)
 
 
 def _add_members(
