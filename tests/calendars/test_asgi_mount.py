@@ -3,7 +3,6 @@ Django, as Daphne serves it."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from urllib.parse import unquote
 
@@ -15,6 +14,7 @@ from calendars.dav.app import reset_application
 from calendars.services.app_passwords import create_app_password
 from calendars.services.space_calendars import sync_user_links
 from tests.conftest import make_user
+from tests.support.aio import run_coroutine
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +70,7 @@ def asgi(
         response_headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
         return start["status"], response_headers, payload
 
-    return asyncio.run(run())
+    return run_coroutine(run())
 
 
 def basic(email: str, secret: str) -> tuple[bytes, bytes]:
