@@ -3,16 +3,19 @@
 - the ``unaccent`` extension, when the database role may create it;
 - the ``maillage_fr`` text search configuration: ``french`` with ``unaccent`` before stemming
   (a plain copy of ``french`` when unaccent is unavailable: search still works, accents count);
-- a GIN index on the weighted document expression used by ``extranet.search.postgres_backend``
-  (keep both expressions identical), and a GIN index for facet containment.
+- ``search_vector``, a stored generated column (title weighted A, body B) with a GIN index,
+  and a GIN index for facet containment. The column is unknown to the Django model on purpose:
+  it exists only on PostgreSQL. A stored vector rather than an expression index because
+  ranking reads the vector of every matching row: recomputing it from the text made a query
+  matching 3,000 of 20,000 entries take 1.3 s instead of 5 ms.
 
 If unaccent is installed later, add it and reindex:
     ALTER TEXT SEARCH CONFIGURATION maillage_fr
         ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
-    REINDEX INDEX extranet_search_fts;
+    UPDATE extranet_searchentry SET title = title;  -- recomputes search_vector
 
-Reversing drops the configuration and the indexes but leaves the extension, which other code
-or databases objects may use.
+Reversing drops the column, the indexes and the configuration but leaves the extension, which
+other database objects may use.
 """
 
 import logging
@@ -21,16 +24,20 @@ from django.db import DatabaseError, migrations, transaction
 
 logger = logging.getLogger(__name__)
 
-CREATE_INDEXES = [
-    "CREATE INDEX IF NOT EXISTS extranet_search_fts ON extranet_searchentry USING gin ("
-    "(setweight(to_tsvector('maillage_fr'::regconfig, title), 'A') || "
-    "setweight(to_tsvector('maillage_fr'::regconfig, body), 'B')))",
+CREATE_VECTOR = [
+    "ALTER TABLE extranet_searchentry ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('maillage_fr'::regconfig, title), 'A') || "
+    "setweight(to_tsvector('maillage_fr'::regconfig, body), 'B')) STORED",
+    "CREATE INDEX IF NOT EXISTS extranet_search_fts ON extranet_searchentry "
+    "USING gin (search_vector)",
     "CREATE INDEX IF NOT EXISTS extranet_search_facets ON extranet_searchentry "
     "USING gin (facets jsonb_path_ops)",
 ]
 DROP = [
-    "DROP INDEX IF EXISTS extranet_search_fts",
     "DROP INDEX IF EXISTS extranet_search_facets",
+    "DROP INDEX IF EXISTS extranet_search_fts",
+    "ALTER TABLE extranet_searchentry DROP COLUMN IF EXISTS search_vector",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS maillage_fr",
 ]
 
@@ -64,7 +71,7 @@ def forwards(apps, schema_editor):
                     "ALTER TEXT SEARCH CONFIGURATION maillage_fr "
                     "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem"
                 )
-        for statement in CREATE_INDEXES:
+        for statement in CREATE_VECTOR:
             cursor.execute(statement)
 
 

@@ -10,8 +10,9 @@ class SearchEntry(models.Model):
     A derived copy of app content, rebuilt by ``rebuild_search_index``; nothing reads it except
     ``extranet.search.postgres_backend``. ``space_id`` is a plain integer rather than a foreign
     key so the index stays a separate store: deleting a space calls ``delete_space``.
-    The full-text GIN index and the ``maillage_fr`` configuration are PostgreSQL-only DDL,
-    created by migration ``0004_search_postgres_fts``.
+    The ``search_vector`` column (a generated tsvector with a GIN index) and the ``maillage_fr``
+    configuration are PostgreSQL-only DDL from migration ``0004_search_postgres_fts``, unknown
+    to this model.
     """
 
     key = models.CharField(max_length=200, unique=True)

@@ -5,9 +5,12 @@ Every backend passes ``tests/extranet/test_search_conformance.py``. Shared seman
 - ``SearchQuery.space_ids`` is applied inside the engine query, so ``total`` and pagination
   count only visible entries; empty ``space_ids`` returns nothing without querying.
 - Text is analysed for French (case-insensitive, accents folded, stemmed); every word must
-  match (title or body), ``"quoted words"`` form a phrase.
-- Blank text lists the visible entries matching the other filters, newest first. Text that
-  analyses to nothing (only stop words or punctuation) matches nothing.
+  match (title or body). The syntax is PostgreSQL's ``websearch_to_tsquery``: ``"quoted
+  words"`` form a phrase, ``or`` between words, ``-word`` excludes; nothing else is special.
+- Blank text lists the visible entries matching the other filters, newest first (score 0).
+  Text without a required word (only stop words, punctuation or exclusions) matches nothing.
+- ``snippet_html`` is safe HTML of about ``SNIPPET_CHARS``: the body around the matches with
+  ``<mark>`` around matched words, or the start of the body when only the title matched.
 - ``date_from`` / ``date_to`` are inclusive calendar days in the current time zone.
 """
 

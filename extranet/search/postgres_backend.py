@@ -1,8 +1,9 @@
-"""PostgreSQL full-text search backend: the ``extranet_searchentry`` table and a GIN index.
+"""PostgreSQL full-text search backend: the ``extranet_searchentry`` table.
 
 Text goes through the ``maillage_fr`` configuration (french + unaccent, created by migration
 0004; without the unaccent extension it is a plain copy of ``french`` and accents are then
-significant). Titles weigh A, bodies B; ``ts_rank_cd`` ranks, ``ts_headline`` makes snippets.
+significant). Titles weigh A, bodies B in the ``search_vector`` column; ``ts_rank_cd`` ranks,
+``ts_headline`` makes snippets.
 """
 
 from __future__ import annotations
@@ -30,12 +31,8 @@ from extranet.search.base import (
     unique_by_key,
 )
 
-CONFIG = "maillage_fr"
-# Must stay identical to the expression of the GIN index (migration 0004) to use it.
-DOCUMENT_SQL = (
-    "(setweight(to_tsvector('maillage_fr'::regconfig, e.title), 'A') || "
-    "setweight(to_tsvector('maillage_fr'::regconfig, e.body), 'B'))"
-)
+# A stored generated column with a GIN index, created by migration 0004 (PostgreSQL only).
+DOCUMENT_SQL = "e.search_vector"
 TSQUERY_SQL = "websearch_to_tsquery('maillage_fr'::regconfig, %s)"
 
 # ts_headline wraps matches in these; private-use characters cannot come from indexed text,
@@ -124,10 +121,10 @@ class PostgresBackend(SearchBackend):
         params: list[Any] = [sorted(set(q.space_ids))]
         if q.kinds:
             clauses.append("e.kind = ANY(%s)")
-            params.append(sorted(set(q.kinds)))
+            params.append(sorted({_clean(kind) for kind in q.kinds}))
         if q.facets:
             clauses.append("e.facets @> %s::jsonb")
-            params.append(json.dumps(dict(q.facets)))
+            params.append(json.dumps({_clean(k): _clean(v) for k, v in q.facets.items()}))
         if q.author_id is not None:
             clauses.append("e.author_id = %s")
             params.append(q.author_id)
@@ -139,8 +136,10 @@ class PostgresBackend(SearchBackend):
             clauses.append("e.date < %s")
             params.append(end)
         if q.has_text:
-            clauses.append(f"{DOCUMENT_SQL} @@ {TSQUERY_SQL}")
-            params.append(q.text)
+            # querytree() is 'T' when no word is required ("-école" alone): match nothing then,
+            # as the Whoosh backend does, rather than every entry but those.
+            clauses.append(f"{DOCUMENT_SQL} @@ {TSQUERY_SQL} AND querytree({TSQUERY_SQL}) <> 'T'")
+            params += [_clean(q.text), _clean(q.text)]
         return " AND ".join(clauses), params
 
     def search(self, q: SearchQuery) -> SearchResults:
@@ -178,7 +177,7 @@ class PostgresBackend(SearchBackend):
                 f"ts_rank_cd({DOCUMENT_SQL}, {TSQUERY_SQL})",
                 "score DESC, date DESC, key",
             )
-            score_params = [q.text]
+            score_params = [_clean(q.text)]
         else:
             score, order, score_params = "0.0", "date DESC, key", []
         # Headlines re-parse whole bodies: compute them for the page's rows only.
@@ -189,7 +188,7 @@ class PostgresBackend(SearchBackend):
             f"FROM (SELECT {columns}, e.body, {score} AS score "
             f"FROM {table} e WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s) p "
             f"ORDER BY {order}",
-            [q.text, _HEADLINE_OPTIONS, *score_params, *params, q.per_page, q.offset],
+            [_clean(q.text), _HEADLINE_OPTIONS, *score_params, *params, q.per_page, q.offset],
         )
         rows = cursor.fetchall()
         return rows

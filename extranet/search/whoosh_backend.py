@@ -53,13 +53,15 @@ def french_analyzer() -> Analyzer:
     """Lowercase, fold accents, drop French stop words, stem: the same at index and query time.
 
     Accents are folded before stop words and stemming, like PostgreSQL's ``maillage_fr``
-    (unaccent, then french_stem), so both backends agree on what matches.
+    (unaccent, then french_stem), so both backends agree on what matches. ``stoplist=None``:
+    by default Whoosh adds its English list to the French one, and would drop "or", "an", "as".
+    ``minsize=1`` keeps one-character tokens ("article 3"), as PostgreSQL does.
     """
     analyzer: Analyzer = (
         RegexTokenizer()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
-        | StopFilter(lang="fr")
+        | StopFilter(stoplist=None, minsize=1, lang="fr")
         | StemFilter(lang="fr")
     )
     return analyzer
@@ -141,7 +143,10 @@ class WhooshBackend(SearchBackend):
                 if self._index is None:
                     self.index_dir.mkdir(parents=True, exist_ok=True)
                     if index.exists_in(str(self.index_dir)):
-                        self._index = index.open_dir(str(self.index_dir))
+                        # The code's schema, not the one pickled in the index: queries and
+                        # writes analyse text alike, and an analyzer change takes effect at
+                        # once (rebuild_search_index then reanalyses older entries).
+                        self._index = index.open_dir(str(self.index_dir), schema=self.schema)
                     else:
                         self._index = index.create_in(str(self.index_dir), self.schema)
         return self._index

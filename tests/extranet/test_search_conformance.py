@@ -124,7 +124,7 @@ def test_title_matches_rank_above_body_matches(backend):
     assert results.hits[0].score > results.hits[1].score
 
 
-@pytest.mark.parametrize("text", ["le la de et", "à la", "?!"])
+@pytest.mark.parametrize("text", ["le la de et", "Du", "?!", "-conseil"])
 def test_text_without_searchable_words_matches_nothing(backend, text):
     backend.index([entry("doc:1", "Le conseil et la mairie"), entry("doc:2", "Les élus")])
     results = search(backend, text)
@@ -142,6 +142,14 @@ def test_query_syntax_never_fails_nor_leaks(backend, text):
         ]
     )
     assert "doc:2" not in keys(search(backend, text))
+
+
+def test_nul_characters_neither_break_indexing_nor_queries(backend):
+    # Text extracted from PDFs may hold NUL bytes; so may a crafted query string.
+    backend.index([entry("doc:1", "Budget\x00 primitif", "Annexe\x00 financière")])
+    assert keys(search(backend, "budget")) == ["doc:1"]
+    assert keys(search(backend, "annexe")) == ["doc:1"]
+    assert search(backend, "bud\x00get", kinds=["doc\x00"], facets={"a\x00": "b\x00"}).total == 0
 
 
 def test_hit_carries_the_entry_fields(backend):
