@@ -29,6 +29,9 @@ def create_app_password(*, user: Any, name: str) -> tuple[AppPassword, str]:
     app_password = AppPassword.objects.create(
         user=user, name=name, secret_hash=hash_secret(secret), hint=secret[:4]
     )
+    # The person's DAV home (personal calendar, links to space calendars) must exist before
+    # their client first looks at it.
+    transaction.on_commit(lambda: _prepare_home(user))
     record_audit(
         action="calendars.app_password_created",
         actor=user,
@@ -36,6 +39,12 @@ def create_app_password(*, user: Any, name: str) -> tuple[AppPassword, str]:
         details={"name": name, "app_password": app_password.pk},
     )
     return app_password, secret
+
+
+def _prepare_home(user: Any) -> None:
+    from calendars.services.space_calendars import sync_user_links
+
+    sync_user_links(user)
 
 
 @transaction.atomic
