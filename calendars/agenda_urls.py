@@ -1,5 +1,23 @@
-from django.urls import URLPattern
+"""My agenda: /agenda/… (all the person's calendars) and their personal calendars."""
+
+from django.urls import path
+
+import calendars.converters  # noqa: F401  (registers "event_uid")
+from calendars.views import agenda, personal
 
 app_name = "agenda"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", agenda.month, name="index"),
+    path("week/", agenda.week, name="week"),
+    path("list/", agenda.upcoming, name="list"),
+    path("events/new/", agenda.event_create, name="event_create"),
+    path("events/<str:collection>/<event_uid:uid>/", agenda.event_detail, name="event_detail"),
+    path("events/<str:collection>/<event_uid:uid>/edit/", agenda.event_edit, name="event_edit"),
+    path(
+        "events/<str:collection>/<event_uid:uid>/delete/", agenda.event_delete, name="event_delete"
+    ),
+    path("calendars/", personal.calendar_list, name="calendars"),
+    path("calendars/<str:collection>/edit/", personal.calendar_edit, name="calendar_edit"),
+    path("calendars/<str:collection>/delete/", personal.calendar_delete, name="calendar_delete"),
+]

@@ -24,9 +24,18 @@ from calendars.dav.paths import (
     space_collection,
 )
 
+_storages: dict[str, Any] = {}
+
 
 def _storage() -> Any:
-    return radicale.storage.load(radicale_configuration())
+    """Radicale's storage for the configured folder, loaded once (loading probes the file
+    system, ~10 ms)."""
+    from django.conf import settings
+
+    key = str(settings.RADICALE_STORAGE_DIR)
+    if key not in _storages:
+        _storages[key] = radicale.storage.load(radicale_configuration())
+    return _storages[key]
 
 
 def _root(storage: Any) -> Path:

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from calendars import policy  # noqa: F401  (registers the abilities)
+from calendars.dav.paths import link_name
 from calendars.models import AvailabilityShare, SpaceCalendar
 from extranet.audit import register_audit_actions
 from extranet.models import Space
@@ -62,12 +63,46 @@ def _sample_share(space: Any, author: Any) -> AvailabilityShare:
     return AvailabilityShare.objects.create(calendar=calendar, space=target, created_by=author)
 
 
+# The agenda's space pages (calendars.urls): the door answers 404 before any CalDAV request.
+register_space_tab(SpaceTab(_("Agenda"), "calendars:index", "calendars.view", "calendars"))
+
+
+def _event_kwargs(calendar: Any) -> dict[str, Any]:
+    collection = link_name(calendar.space.slug, calendar.slug)
+    return {"slug": calendar.space.slug, "collection": collection, "uid": "conseil-1"}
+
+
+def _event_data(calendar: Any) -> dict[str, Any]:
+    return {
+        "calendar": link_name(calendar.space.slug, calendar.slug),
+        "title": "Intrus",
+        "start_date": "2026-12-03",
+        "start_time": "18:00",
+        "recurrence": "none",
+    }
+
+
+AGENDA_ROUTES = (
+    TenantRoute("calendars:index", _space_kwargs),
+    TenantRoute("calendars:week", _space_kwargs),
+    TenantRoute("calendars:list", _space_kwargs),
+    TenantRoute("calendars:event_create", _space_kwargs),
+    TenantRoute("calendars:event_create", _space_kwargs, method="post", data=_event_data),
+    TenantRoute("calendars:event_detail", _event_kwargs),
+    TenantRoute("calendars:event_edit", _event_kwargs),
+    TenantRoute("calendars:event_edit", _event_kwargs, method="post", data=_event_data),
+    TenantRoute("calendars:event_delete", _event_kwargs),
+    TenantRoute("calendars:event_delete", _event_kwargs, method="post"),
+)
+
+
 register_tenant_resource(
     TenantResource(
         model=SpaceCalendar,
         space_of=lambda c: c.space,
         sample=_sample_calendar,
         routes=(
+            *AGENDA_ROUTES,
             TenantRoute("calendar_settings:index", _space_kwargs),
             TenantRoute(
                 "calendar_settings:index",

@@ -8,16 +8,17 @@ connections closed around each request because these threads are not Django requ
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import radicale.config
-from radicale.app import Application as RadicaleApplication
 from a2wsgi import WSGIMiddleware
 from django.conf import settings
 from django.db import close_old_connections
+from radicale.app import Application as RadicaleApplication
 
 from extranet.audit import reset_client_ip, set_client_ip
 
@@ -67,6 +68,10 @@ StartResponse = Callable[..., Any]
 
 def dav_wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
     close_old_connections()
+    # PEP 3333 hands PATH_INFO over as latin-1; Radicale's own server re-decodes it as UTF-8
+    # before calling the application, so do the same or "réunion.ics" is stored garbled.
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        environ["PATH_INFO"] = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
     for key in [k for k in environ if k.startswith("HTTP_X_FORWARDED_")]:
         del environ[key]
     if environ.get("REQUEST_METHOD") in BODY_METHODS and not environ.get("CONTENT_LENGTH"):

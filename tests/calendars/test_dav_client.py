@@ -58,3 +58,23 @@ def test_account_password_and_wrong_secret_are_refused(dav_server, member):
 
     with pytest.raises(caldav.lib.error.AuthorizationError):
         _client(dav_server, member, PASSWORD).principal()
+
+
+def test_non_ascii_event_names_round_trip(dav_server, space, member):
+    import niquests
+
+    _ap, secret = create_app_password(user=member, name="Thunderbird")
+    sync_user_links(member)
+    url = f"{dav_server}{member.email}/personnel/réunion-été.ics"
+    body = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FR\r\nBEGIN:VEVENT\r\n"
+        "UID:reunion-ete\r\nDTSTAMP:20261201T100000Z\r\nDTSTART:20261203T100000Z\r\n"
+        "DTEND:20261203T110000Z\r\nSUMMARY:Réunion d'été\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    auth = (member.email, secret)
+    put = niquests.put(
+        url, data=body.encode(), auth=auth, headers={"Content-Type": "text/calendar"}
+    )
+    assert put.status_code == 201
+    got = niquests.get(url, auth=auth)
+    assert got.status_code == 200 and "Réunion d'été" in got.text
