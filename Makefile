@@ -55,9 +55,13 @@ lock:
 	var/lockenv/bin/pip freeze --exclude maillage > requirements.lock
 	rm -rf var/lockenv
 
+APPS_WITH_MESSAGES := extranet documents calendars
+
 messages: $(STAMP)
-	cd extranet && ../$(BIN)/django-admin makemessages -l en --no-obsolete
-	cd extranet && ../$(BIN)/django-admin compilemessages
+	for app in $(APPS_WITH_MESSAGES); do \
+		(cd $$app && ../$(BIN)/django-admin makemessages -l en --no-obsolete && \
+		 ../$(BIN)/django-admin compilemessages -l en) || exit 1; \
+	done
 
 # Back to an empty demo: database, stored documents, search index, calendars and e-mails.
 clean-db:
