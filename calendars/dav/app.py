@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from radicale.app import Application as RadicaleApplication
 
+from calendars.dav import request_cache
 from extranet.audit import reset_client_ip, set_client_ip
 
 _lock = threading.Lock()
@@ -79,9 +80,11 @@ def dav_wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
     token = set_client_ip(environ.get("REMOTE_ADDR"))
+    cache_token = request_cache.start()
     try:
         return list(radicale_application()(environ, start_response))
     finally:
+        request_cache.end(cache_token)
         reset_client_ip(token)
         close_old_connections()
 

@@ -10,6 +10,7 @@ ensure_django()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 
+from calendars.dav import request_cache  # noqa: E402
 from calendars.policy import dav_rights  # noqa: E402
 
 
@@ -17,5 +18,14 @@ class Rights(rights.BaseRights):
     def authorization(self, user: str, user_groups: set[str], path: str) -> str:
         if not user:
             return ""
+        # Rights depend on the collection, not the item: one answer per collection and request.
+        collection = "/".join(path.strip("/").split("/")[:2])
+        cache = request_cache.current()
+        key = ("rights", user, collection)
+        if cache is not None and key in cache:
+            return str(cache[key])
         account = get_user_model().objects.filter(email__iexact=user, is_active=True).first()
-        return dav_rights(account, path)
+        answer = dav_rights(account, collection)
+        if cache is not None:
+            cache[key] = answer
+        return answer

@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from documents import demo as demo_documents
 from extranet.activity import record_activity
+from extranet.demo import DemoContext, demo_seeders
 from extranet.demo_data import (
     DEMO_TOTP_KEY,
     INVITATIONS,
@@ -62,28 +62,26 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             self._refuse_if_present()
-            documents = _seed(now=timezone.now())
+            context = _seed(now=timezone.now())
+            seeded = {seeder.name: seeder.seed(context) for seeder in demo_seeders()}
         # After commit, not in on_commit: tests run inside a transaction that never commits.
-        self._extract_texts(documents)
-        self._print_accounts(documents)
+        summaries = self._finish(seeded)
+        self._print_accounts(summaries)
         self.stdout.write(f"Seeded in {time.monotonic() - started:.1f} s.")
 
-    def _extract_texts(self, documents: demo_documents.SeededDocuments) -> None:
-        """Extract the documents' text at once so that search works when the demo opens (the
-        worker would get there, but later). Everything is committed: a failure only warns."""
-        try:
-            statuses = demo_documents.finish(documents)
-        except Exception as exc:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"Text extraction failed ({exc!r}); the background worker "
-                    "(`manage.py db_worker`) will extract and index the documents."
-                )
-            )
-            return
-        failed = {status: n for status, n in statuses.items() if status != "ok"}
-        if failed:
-            self.stdout.write(self.style.WARNING(f"Text extraction: {failed} (expected all ok)."))
+    def _finish(self, seeded: dict[str, Any]) -> list[str]:
+        """Each app completes its part (text extraction, calendar events…). Everything is
+        committed already: a failure only warns."""
+        summaries = []
+        for seeder in demo_seeders():
+            try:
+                summary = seeder.finish(seeded[seeder.name])
+            except Exception as exc:
+                self.stdout.write(self.style.WARNING(f"Demo {seeder.name}: {exc!r}"))
+                continue
+            if summary:
+                summaries.append(summary)
+        return summaries
 
     def _refuse_if_present(self) -> None:
         slugs = sorted(
@@ -98,7 +96,7 @@ class Command(BaseCommand):
                 "Start from an empty database (`make clean-db`) to load it again."
             )
 
-    def _print_accounts(self, documents: demo_documents.SeededDocuments) -> None:
+    def _print_accounts(self, summaries: list[str]) -> None:
         kinds = {s.slug: s.kind for s in SPACES}
         rows = [
             (
@@ -155,10 +153,8 @@ class Command(BaseCommand):
             )
         pending = "; ".join(f"{i.email} → {i.space_slug} ({i.role.value})" for i in INVITATIONS)
         out.write(f"* Pending invitations: {pending}.")
-        out.write(
-            f"Documents: {documents.documents} in {documents.folders} folders "
-            "(try searching « école » or « assainissement »)"
-        )
+        for summary in summaries:
+            out.write(summary)
 
 
 def _in_mfa_space(person: DemoPerson, kinds: Mapping[str, str]) -> bool:
@@ -174,7 +170,7 @@ def _flags(person: DemoPerson, kinds: Mapping[str, str]) -> str:
     return ", ".join(flags)
 
 
-def _seed(*, now: datetime) -> demo_documents.SeededDocuments:
+def _seed(*, now: datetime) -> DemoContext:
     # One hash for all: the default hasher is deliberately slow and the password is shared.
     password_hash = make_password(settings.DEMO_PASSWORD)
     users: dict[str, Any] = {}
@@ -224,7 +220,7 @@ def _seed(*, now: datetime) -> demo_documents.SeededDocuments:
             created_at=now - timedelta(hours=update.hours_ago)
         )
 
-    return demo_documents.seed_documents(spaces=spaces, users=users, now=now)
+    return DemoContext(spaces=spaces, users=users, now=now)
 
 
 def _add_members(
