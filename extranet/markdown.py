@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -12,6 +14,7 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+_CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
 
 
 def render_markdown(text: str) -> SafeString:
@@ -22,6 +25,11 @@ def render_markdown(text: str) -> SafeString:
         source,
         extensions=["extra", "sane_lists", "nl2br"],
         output_format="html",
+    )
+    # Markdown escapes "&" again inside code, turning our "&lt;" into "&amp;lt;": undo that one
+    # level there so `<script>` in backticks displays as typed (still as text, never as markup).
+    html = _CODE.sub(
+        lambda m: m.group(0).replace("&amp;lt;", "&lt;").replace("&amp;amp;", "&amp;"), html
     )
     clean = nh3.clean(
         html,

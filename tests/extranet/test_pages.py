@@ -192,3 +192,14 @@ def test_staff_creates_space_and_first_admin_is_invited(client, staff):
 def test_non_staff_cannot_create_spaces(client, cast):
     client.force_login(cast["space_admin"])
     assert client.get(reverse("space_create")).status_code == 403
+
+
+def test_markdown_shows_typed_html_as_text_also_in_code():
+    from extranet.markdown import render_markdown
+
+    html = render_markdown(
+        "a <b>x</b> `<script>alert(1)</script>`\n\n    <img src=x onerror=alert(1)>"
+    )
+    assert "<b>" not in html and "<script>" not in html and "<img" not in html
+    assert "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
