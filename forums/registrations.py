@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from extranet.activity import register_activity_verbs
 from extranet.audit import register_audit_actions
+from extranet.demo import DemoContext, DemoSeeder, register_demo_seeder
 from extranet.models import Membership
 from extranet.models.notifications import EmailMode
 from extranet.notifications import Topic as NotificationTopic
@@ -264,3 +265,19 @@ register_tenant_resource(
         ),
     )
 )
+
+
+# --- demo territory ---------------------------------------------------------------------------
+def _seed_demo(context: DemoContext) -> Any:
+    from forums import demo
+
+    return demo.seed(context)
+
+
+def _finish_demo(seeded: Any) -> str:
+    from forums import demo
+
+    return demo.finish(seeded)
+
+
+register_demo_seeder(DemoSeeder("forums", _seed_demo, _finish_demo))
