@@ -1,172 +1,102 @@
-"""Maillage benchmark (``make bench``): page latency against a bare view, SQL queries per page.
+"""Maillage benchmarks (``make bench``): every benchmark of bench/, or those named by ``--only``.
 
-For a user who belongs to 1, 10 and 100 spaces, it requests the space home (``/s/<slug>/``),
-the home page listing the user's spaces (``/``) and a bare Django view behind the same middleware
-(``/bench/bare/``), all in this process through ``django.test.Client``. It prints the figures and
-never asserts on them: timings depend on the machine, the query counts are for people to read.
+- ``space_home``: page latency of the space home and home page against a bare view, SQL queries
+  per page (``bench/space_home.py``);
+- ``ingest``: mixed PDF/DOCX files through the document pipeline against raw pypdf/python-docx
+  extraction (``bench/ingest.py``);
+- ``search``: Whoosh and PostgreSQL search over a synthetic French corpus (``bench/search.py``);
+- ``dav``: CalDAV through ``/dav/`` against a stock Radicale, and a big calendar
+  (``bench/dav.py``).
 
-Run from the repository root: ``.venv/bin/python bench/run.py [--iterations N] [--warmup N]``.
+Each benchmark runs in a process of its own (Django is set up once per process, with different
+settings for each). They print figures and never assert on them; see bench/README.md.
+
+Run from the repository root: ``.venv/bin/python bench/run.py [--only NAME[,NAME]] [options]``;
+the options of every benchmark are accepted (``--help``) and go to the one they belong to.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import shutil
-import sqlite3
+import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-COUNTS = (1, 10, 100)
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BENCHMARKS = ("space_home", "ingest", "search", "dav")
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+def _module(name: str):  # type: ignore[no-untyped-def]
+    # Imported on demand: bench/ingest.py's extraction children re-import this file (spawn).
+    if name == "space_home":
+        from bench import space_home as module
+    elif name == "ingest":
+        from bench import ingest as module
+    elif name == "search":
+        from bench import search as module
+    else:
+        from bench import dav as module
+    return module
+
+
+def _names(value: str) -> list[str]:
+    names = [name.strip().replace("-", "_") for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown or not names:
+        choices = ", ".join(BENCHMARKS)
+        raise argparse.ArgumentTypeError(
+            f"unknown benchmark {', '.join(unknown) or value!r}; choose from {choices}"
+        )
+    return names
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--iterations", type=int, default=200, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first")
-    parser.add_argument("--members", type=int, default=20, help="members per space (default: 20)")
     parser.add_argument(
-        "--show-queries", action="store_true", help="print the SQL of each page (largest N)"
+        "--only",
+        type=_names,
+        default=list(BENCHMARKS),
+        metavar="NAME[,NAME]",
+        help=f"benchmarks to run, among {', '.join(BENCHMARKS)} (default: all)",
     )
-    return parser.parse_args(argv)
+    for name in BENCHMARKS:
+        _module(name).add_arguments(parser)
+    return parser
 
 
-def bootstrap(var_dir: str) -> None:
-    """Django on a fresh SQLite file in ``var_dir``, with the bench URL conf and fast hashing."""
-    sys.path.insert(0, str(REPO_ROOT))
-    os.environ["MAILLAGE_VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "extranet.settings"
-    # Always the embedded SQLite and in-process cache, whatever the shell exports.
-    for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_BACKEND", "EMAIL_HOST", "DEBUG"):
-        os.environ.pop(name, None)
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-    import django
-
-    django.setup()
-
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.urls import clear_url_caches
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.ROOT_URLCONF = "bench.urls"
-    # Settings are imported with DEBUG on (the embedded default: dev secret key, plain static
-    # storage); turning it off now spares each request the query log and template debug data.
-    settings.DEBUG = False
-    clear_url_caches()
-    call_command("migrate", verbosity=0, interactive=False)
-
-
-def fmt_ms(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
-def fmt_ratio(p50: float, bare_p50: float | None) -> str:
-    return f"{p50 / bare_p50:.2f}x" if bare_p50 else "-"
+def _without_only(argv: list[str]) -> list[str]:
+    kept, skip = [], False
+    for item in argv:
+        if skip:
+            skip = False
+        elif item == "--only":
+            skip = True
+        elif not item.startswith("--only="):
+            kept.append(item)
+    return kept
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    var_dir = tempfile.mkdtemp(prefix="maillage-bench-")
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(argv)
+    if len(args.only) == 1:
+        return int(_module(args.only[0]).main(args=args))
+
     started = time.perf_counter()
-    try:
-        bootstrap(var_dir)
-        return run(args, started)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        shutil.rmtree(var_dir, ignore_errors=True)
-
-
-def run(args: argparse.Namespace, started: float) -> int:
-    import django
-    from django.test import Client
-
-    from bench.data import build
-    from bench.measure import PageResult, measure_pages
-
-    seed_start = time.perf_counter()
-    data = build(COUNTS, members_per_space=args.members)
-    seed_seconds = time.perf_counter() - seed_start
-
-    print("Maillage bench — space home and home page against a bare view (same process)")
-    print(
-        f"Python {platform.python_version()}, Django {django.get_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPU(s); "
-        f"{len(data.space_slugs)} spaces × {args.members} members seeded in {seed_seconds:.1f} s"
-    )
-    print(
-        f"{args.warmup} warm-up + {args.iterations} timed requests per page, interleaved; "
-        "DEBUG off, test client, no network"
-    )
-    print()
-
-    results: dict[int, list[PageResult]] = {}
-    for n in COUNTS:
-        client = Client()
-        client.force_login(data.measured_users[n])
-        pages = [
-            PageResult("space home", f"/s/{data.first_slug}/"),
-            PageResult("home", "/"),
-            PageResult("bare view", "/bench/bare/"),
-        ]
-        measure_pages(client, pages, warmup=args.warmup, iterations=args.iterations)
-        results[n] = pages
-
-    header = (
-        f"{'spaces':>6} | {'page':<11} | {'queries':>7} | {'p50 ms':>7} | {'p95 ms':>7} | "
-        f"{'ratio vs bare':>13}"
-    )
-    print(header)
-    print("-" * len(header))
-    failures: list[tuple[int, PageResult]] = []
-    for n, pages in results.items():
-        bare = pages[-1]
-        bare_p50 = bare.percentile(50) if bare.ok and bare.timings_ms else None
-        for page in pages:
-            if not page.ok:
-                failures.append((n, page))
-                print(
-                    f"{n:>6} | {page.label:<11} | {'FAILED':>7} | {'-':>7} | {'-':>7} | {'-':>13}"
-                )
-                continue
-            p50, p95 = page.percentile(50), page.percentile(95)
-            ratio = fmt_ratio(p50, bare_p50)
-            print(
-                f"{n:>6} | {page.label:<11} | {page.query_text:>7} | {fmt_ms(p50):>7} | "
-                f"{fmt_ms(p95):>7} | {ratio:>13}"
-            )
-    print()
-
-    for label in ("space home", "home", "bare view"):
-        counts = [
-            page.query_count for pages in results.values() for page in pages if page.label == label
-        ]
-        if None in counts:
-            print(f"Queries per page, {label}: unknown (the page failed for some N)")
-            continue
-        series = " / ".join(f"{c} (N={n})" for n, c in zip(COUNTS, counts, strict=True))
-        verdict = "flat" if len(set(counts)) == 1 else "NOT flat: grows with N"
-        print(f"Queries per page, {label}: {series} -> {verdict}")
-
-    if args.show_queries:
-        for page in results[COUNTS[-1]]:
-            print(f"\nSQL of {page.label} ({page.url}), N={COUNTS[-1]}:")
-            for number, sql in enumerate(page.sql, 1):
-                print(f"  {number:>3}. {sql}")
-
-    for n, page in failures:
-        print(f"\nFAILED: {page.label} {page.url} (N={n})\n{page.error.rstrip()}")
-
-    print(f"\nTotal run time: {time.perf_counter() - started:.1f} s")
-    return 1 if failures else 0
+    statuses: dict[str, int] = {}
+    forwarded = _without_only(argv)
+    for name in args.only:
+        print(f"\n{'=' * 30} {name} {'=' * 30}\n", flush=True)
+        command = [sys.executable, str(Path(__file__).resolve()), "--only", name, *forwarded]
+        statuses[name] = subprocess.run(command, check=False).returncode  # noqa: S603
+    print(f"\n{'=' * 70}")
+    for name, status in statuses.items():
+        print(f"{name}: {'ok' if status == 0 else f'FAILED (exit status {status})'}")
+    print(f"All benchmarks: {time.perf_counter() - started:.0f} s")
+    return 1 if any(statuses.values()) else 0
 
 
 if __name__ == "__main__":
