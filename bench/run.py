@@ -6,7 +6,9 @@
   extraction (``bench/ingest.py``);
 - ``search``: Whoosh and PostgreSQL search over a synthetic French corpus (``bench/search.py``);
 - ``dav``: CalDAV through ``/dav/`` against a stock Radicale, and a big calendar
-  (``bench/dav.py``).
+  (``bench/dav.py``);
+- ``forums_fanout``: one forum post delivered live to 200 WebSocket clients, in-memory and Redis
+  channel layers (``bench/forums_fanout.py``).
 
 Each benchmark runs in a process of its own (Django is set up once per process, with different
 settings for each). They print figures and never assert on them; see bench/README.md.
@@ -26,7 +28,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ("space_home", "ingest", "search", "dav")
+BENCHMARKS = ("space_home", "ingest", "search", "dav", "forums_fanout")
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]
@@ -37,6 +39,8 @@ def _module(name: str):  # type: ignore[no-untyped-def]
         from bench import ingest as module
     elif name == "search":
         from bench import search as module
+    elif name == "forums_fanout":
+        from bench import forums_fanout as module
     else:
         from bench import dav as module
     return module

@@ -131,7 +131,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNELS_PREFIX", "maillage")},
+            "CONFIG": {
+                # A socket waits for its messages with BZPOPMIN for 5 s; redis-py 8 gives up
+                # reading after 5 s by default, which killed every idle WebSocket consumer with
+                # "Timeout reading from ...". Reads get longer than that wait; connecting does not.
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}
+                ],
+                "prefix": env_str("CHANNELS_PREFIX", "maillage"),
+            },
         }
     }
 else:

@@ -25,6 +25,20 @@ class TenantRoute:
 
 
 @dataclass(frozen=True)
+class TenantSubscription:
+    """A WebSocket subscription to one object of a space (tests/test_isolation_sockets.py).
+
+    ``message(obj)`` is the JSON a page sends on the socket at ``path`` to follow ``obj``; the
+    consumer answers a refused subscription with an object holding an ``error`` key.
+    ``stir(obj, author)`` makes something happen to ``obj`` that its subscribers hear of.
+    """
+
+    path: str
+    message: Callable[[Any], dict[str, Any]]
+    stir: Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
 class TenantResource:
     """A content model that lives in a space.
 
@@ -36,6 +50,7 @@ class TenantResource:
     space_of: Callable[[Any], Any]
     sample: Callable[[Any, Any], Any]
     routes: tuple[TenantRoute, ...] = field(default_factory=tuple)
+    subscriptions: tuple[TenantSubscription, ...] = field(default_factory=tuple)
 
 
 _resources: dict[str, TenantResource] = {}

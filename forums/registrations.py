@@ -14,17 +14,19 @@ from extranet.models import Membership
 from extranet.models.notifications import EmailMode
 from extranet.notifications import Topic as NotificationTopic
 from extranet.notifications import register_topic
+from extranet.routing import register_websocket_routes
 from extranet.search.registry import register_indexer
 from extranet.search_ui import SearchFacet, SearchKind, register_search_kind
 from extranet.tenancy import (
     SpaceTab,
     TenantResource,
     TenantRoute,
+    TenantSubscription,
     register_space_tab,
     register_space_urls,
     register_tenant_resource,
 )
-from forums import indexing, policy  # noqa: F401  (policy registers the abilities)
+from forums import indexing, policy, routing  # noqa: F401  (policy registers the abilities)
 from forums.models import Category, Post, PostRevision, Topic
 
 register_activity_verbs(
@@ -85,6 +87,7 @@ register_search_kind(
 )
 register_space_urls("forums/", "forums.urls")
 register_space_tab(SpaceTab(_("Forums"), "forums:index", "forums.view", "forums"))
+register_websocket_routes(routing.websocket_urlpatterns)
 
 
 # --- isolation test samples -------------------------------------------------------------------
@@ -149,6 +152,26 @@ def _category_of_topic(topic: Any) -> dict[str, Any]:
     return {"slug": topic.space.slug, "pk": topic.category_id}
 
 
+def _open_topic_in(category: Any, author: Any) -> Topic:
+    from forums.services.posting import create_topic
+
+    return create_topic(
+        membership=_membership(category.space, author),
+        category=category,
+        title="Nouveau sujet",
+        body="Bonjour.",
+    )
+
+
+def _reply_to(topic: Any, author: Any) -> Post:
+    from forums.services.posting import post_reply
+
+    return post_reply(membership=_membership(topic.space, author), topic=topic, body="Réponse.")
+
+
+LIVE_PATH = "/ws/forums/"
+
+
 register_tenant_resource(
     TenantResource(
         model=Category,
@@ -188,6 +211,11 @@ register_tenant_resource(
                 data=lambda c: {"title": "Intrus", "body": "Bonjour"},
             ),
         ),
+        subscriptions=(
+            TenantSubscription(
+                LIVE_PATH, lambda c: {"subscribe": "space", "slug": c.space.slug}, _open_topic_in
+            ),
+        ),
     )
 )
 register_tenant_resource(
@@ -198,6 +226,7 @@ register_tenant_resource(
         routes=(
             TenantRoute("forums:topic", _pk),
             TenantRoute("forums:topic_unread", _pk),
+            TenantRoute("forums:topic_fragment", _pk),
             TenantRoute("forums:reply", _pk),
             TenantRoute("forums:reply", _pk, method="post", data=lambda t: {"body": "intrus"}),
             TenantRoute(
@@ -226,6 +255,9 @@ register_tenant_resource(
             ),
             TenantRoute("forums:category", _category_of_topic),
         ),
+        subscriptions=(
+            TenantSubscription(LIVE_PATH, lambda t: {"subscribe": "topic", "id": t.pk}, _reply_to),
+        ),
     )
 )
 register_tenant_resource(
@@ -235,6 +267,7 @@ register_tenant_resource(
         sample=_sample_post,
         routes=(
             TenantRoute("forums:post", _post_kwargs),
+            TenantRoute("forums:post_fragment", _post_kwargs),
             TenantRoute("forums:post_edit", _post_kwargs),
             TenantRoute(
                 "forums:post_edit", _post_kwargs, method="post", data=lambda p: {"body": "Piraté"}

@@ -193,6 +193,12 @@ def posts_page(topic: Topic, page: Any) -> Page[Post]:
     return Paginator(posts, POSTS_PER_PAGE).get_page(page)
 
 
+def posts_after(topic: Topic, number: int, limit: int = POSTS_PER_PAGE) -> list[Post]:
+    """The first ``limit`` posts of ``topic`` numbered after ``number``, in order (live pages)."""
+    posts = topic.posts.filter(number__gt=number).select_related("author", "hidden_by")
+    return list(posts.order_by("number")[:limit])
+
+
 def page_of(topic: Topic, number: int) -> int:
     """The page of ``topic`` where post ``number`` is shown (numbers may have gaps)."""
     position = topic.posts.filter(number__lte=number).count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forums.views import browse, categories, moderation, posting
+from forums.views import browse, categories, live, moderation, posting
 
 app_name = "forums"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("topics/<int:pk>/", browse.topic, name="topic"),
     path("topics/<int:pk>/unread/", browse.topic_unread, name="topic_unread"),
     path("topics/<int:pk>/reply/", posting.reply, name="reply"),
+    path("topics/<int:pk>/fragment/", live.topic_fragment, name="topic_fragment"),
     path("topics/<int:pk>/watch/", browse.topic_watch, name="topic_watch"),
     path("topics/<int:pk>/pin/", moderation.topic_pin, name="topic_pin"),
     path("topics/<int:pk>/lock/", moderation.topic_lock, name="topic_lock"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("topics/<int:pk>/move/", moderation.topic_move, name="topic_move"),
     path("topics/<int:pk>/split/", moderation.topic_split, name="topic_split"),
     path("posts/<int:pk>/", browse.post, name="post"),
+    path("posts/<int:pk>/fragment/", live.post_fragment, name="post_fragment"),
     path("posts/<int:pk>/edit/", posting.post_edit, name="post_edit"),
     path("posts/<int:pk>/history/", moderation.post_history, name="post_history"),
     path("posts/<int:pk>/hide/", moderation.post_hide, name="post_hide"),

@@ -56,6 +56,7 @@ def publish_post(kind: live.EventKind, post: Post) -> None:
             category_id=topic.category_id,
             topic_id=topic.pk,
             post_id=post.pk,
+            post_number=post.number,
         )
     )
 

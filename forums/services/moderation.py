@@ -180,7 +180,7 @@ def split_topic(
     _check_category(membership, category)
     wanted = set(post_ids)
     moved = list(
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .filter(topic=topic, pk__in=wanted)
         .exclude(number=1)
         .select_related("author")

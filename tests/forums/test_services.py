@@ -355,20 +355,9 @@ def test_live_events_are_published_after_commit_only(
             category_id=topic.category_id,
             topic_id=topic.pk,
             post_id=answer.pk,
+            post_number=answer.number,
         )
     ]
-
-
-@pytest.mark.django_db
-def test_publish_is_a_no_op_for_now(space, topic):
-    event = live.ForumEvent(
-        kind=live.EventKind.POST_CREATED,
-        space_id=space.pk,
-        category_id=topic.category_id,
-        topic_id=topic.pk,
-        post_id=Post.objects.get().pk,
-    )
-    assert live.publish(event) is None
 
 
 @pytest.mark.django_db
