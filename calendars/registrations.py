@@ -10,7 +10,7 @@ from calendars import policy  # noqa: F401  (registers the abilities)
 from calendars.dav.paths import link_name
 from calendars.models import AvailabilityShare, SpaceCalendar
 from extranet.audit import register_audit_actions
-from extranet.demo import DemoContext, DemoSeeder, register_demo_seeder
+from extranet.demo import register_demo_module
 from extranet.models import Space
 from extranet.tenancy import (
     SpaceTab,
@@ -145,16 +145,4 @@ register_space_tab(
 )
 
 
-def _seed_demo(context: DemoContext) -> Any:
-    from calendars import demo
-
-    return demo.seed(context)
-
-
-def _finish_demo(seeded: Any) -> str:
-    from calendars import demo
-
-    return demo.finish(seeded)
-
-
-register_demo_seeder(DemoSeeder("calendars", _seed_demo, _finish_demo))
+register_demo_module("calendars", "calendars.demo")

@@ -32,6 +32,7 @@ from documents.services.extraction import extract_and_store
 from documents.services.folders import create_folder
 from documents.services.sharing import share_document
 from documents.storage import document_storage
+from extranet.demo import DemoContext  # noqa: E402
 from extranet.demo_data import (
     DOCUMENT_COMMENTS,
     DOCUMENT_FOLDERS,
@@ -530,7 +531,7 @@ def _seed_documents(
         DocumentShare.objects.filter(pk=share.pk).update(created_at=at(demo_share.hours_ago))
 
 
-def finish(seeded: SeededDocuments) -> dict[str, int]:
+def finish_extraction(seeded: SeededDocuments) -> dict[str, int]:
     """After commit: extract the text of every seeded version now, so that search works as soon
     as the demo opens (the queued tasks find them done: extraction is idempotent), and date the
     notifications sent on commit like their documents. Returns the count of each extraction
@@ -542,3 +543,18 @@ def finish(seeded: SeededDocuments) -> dict[str, int]:
     for url, moment in seeded.deposited_at.items():
         Notification.objects.filter(url=url).update(created_at=moment)
     return statuses
+
+
+def seed(context: DemoContext) -> SeededDocuments:
+    """Entry point of the demo registry (see ``extranet.demo``)."""
+    return seed_documents(spaces=context.spaces, users=context.users, now=context.now)
+
+
+def finish(seeded: SeededDocuments) -> str:
+    statuses = finish_extraction(seeded)
+    line = (
+        f"Documents: {seeded.documents} in {seeded.folders} folders "
+        "(try searching « école » or « assainissement »)"
+    )
+    failed = {status: n for status, n in statuses.items() if status != "ok"}
+    return f"{line}; text extraction: {failed}" if failed else line

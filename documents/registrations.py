@@ -19,7 +19,7 @@ from documents.models import (
 )
 from extranet.activity import register_activity_verbs
 from extranet.audit import register_audit_actions
-from extranet.demo import DemoContext, DemoSeeder, register_demo_seeder
+from extranet.demo import register_demo_module
 from extranet.models import Membership, Space
 from extranet.models.notifications import EmailMode
 from extranet.notifications import Topic, register_topic
@@ -231,22 +231,4 @@ register_tenant_resource(
 
 
 # --- demo territory ---------------------------------------------------------------------------
-def _seed_demo(context: DemoContext) -> Any:
-    from documents import demo
-
-    return demo.seed_documents(spaces=context.spaces, users=context.users, now=context.now)
-
-
-def _finish_demo(seeded: Any) -> str:
-    from documents import demo
-
-    statuses = demo.finish(seeded)
-    line = (
-        f"Documents: {seeded.documents} in {seeded.folders} folders "
-        "(try searching « école » or « assainissement »)"
-    )
-    failed = {status: n for status, n in statuses.items() if status != "ok"}
-    return f"{line}; text extraction: {failed}" if failed else line
-
-
-register_demo_seeder(DemoSeeder("documents", _seed_demo, _finish_demo))
+register_demo_module("documents", "documents.demo")

@@ -97,3 +97,20 @@ def audit_events_for(
     if actor:
         events = events.filter(actor_label__icontains=actor)
     return events
+
+
+def readable_memberships(user: Any) -> list[Membership]:
+    """Memberships whose content the user may read now (MFA-only spaces need MFA)."""
+    from extranet.access import user_has_mfa
+
+    memberships = list(memberships_for(user))
+    has_mfa = user_has_mfa(user)
+    return [m for m in memberships if has_mfa or not m.space.mfa_required]
+
+
+def authenticators_of(user: Any) -> QuerySet[Any]:
+    """The user's second factors (TOTP, recovery codes, security keys), oldest first."""
+    from allauth.mfa.models import Authenticator
+
+    authenticators: QuerySet[Any] = Authenticator.objects.filter(user=user).order_by("created_at")
+    return authenticators

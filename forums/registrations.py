@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from extranet.activity import register_activity_verbs
 from extranet.audit import register_audit_actions
-from extranet.demo import DemoContext, DemoSeeder, register_demo_seeder
+from extranet.demo import register_demo_module
 from extranet.models import Membership
 from extranet.models.notifications import EmailMode
 from extranet.notifications import Topic as NotificationTopic
@@ -301,16 +301,4 @@ register_tenant_resource(
 
 
 # --- demo territory ---------------------------------------------------------------------------
-def _seed_demo(context: DemoContext) -> Any:
-    from forums import demo
-
-    return demo.seed(context)
-
-
-def _finish_demo(seeded: Any) -> str:
-    from forums import demo
-
-    return demo.finish(seeded)
-
-
-register_demo_seeder(DemoSeeder("forums", _seed_demo, _finish_demo))
+register_demo_module("forums", "forums.demo")

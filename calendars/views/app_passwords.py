@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from calendars.models import AppPassword
+from calendars import selectors
 from calendars.services.app_passwords import create_app_password, revoke_app_password
 
 
@@ -38,7 +38,7 @@ def app_password_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "secret": created_secret,
-            "app_passwords": AppPassword.objects.filter(user=request.user.pk),
+            "app_passwords": selectors.app_passwords_of(request.user),
             "dav_url": request.build_absolute_uri("/dav/"),
         },
         status=400 if form.errors else 200,
@@ -49,7 +49,7 @@ def app_password_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def app_password_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    app_password = AppPassword.objects.filter(user=user, pk=pk).first()
+    app_password = selectors.app_password_of(user, pk)
     if app_password is None:
         raise Http404
     revoke_app_password(user=request.user, app_password=app_password)

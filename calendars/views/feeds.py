@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from calendars import storage_reader
-from calendars.models import FeedToken
+from calendars import selectors, storage_reader
 from calendars.services.feeds import create_feed, feed_for_secret, revoke_feed
 from calendars.services.space_calendars import sync_user_links
 
@@ -49,7 +48,7 @@ def feed_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "secret_url": secret_url,
-            "feeds": FeedToken.objects.filter(user=user),
+            "feeds": selectors.feeds_of(user),
         },
         status=400 if form.errors else 200,
     )
@@ -59,7 +58,7 @@ def feed_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    feed = FeedToken.objects.filter(user=user, pk=pk).first()
+    feed = selectors.feed_of(user, pk)
     if feed is None:
         raise Http404
     revoke_feed(user=request.user, feed=feed)

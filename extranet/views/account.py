@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from extranet import selectors
 from extranet.services.sessions import describe_user_agent, end_other_sessions, end_session
 
 
@@ -21,7 +21,7 @@ def security(request: HttpRequest) -> HttpResponse:
         reverse=True,
     )
     rows = [{"session": s, "device": describe_user_agent(s.user_agent)} for s in sessions]
-    authenticators = Authenticator.objects.filter(user=request.user).order_by("created_at")
+    authenticators = selectors.authenticators_of(request.user)
     return render(
         request,
         "extranet/account_security.html",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,19 +10,9 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
 
-from extranet.access import user_has_mfa
-from extranet.models import Membership
 from extranet.search import SearchQuery, get_backend
 from extranet.search_ui import facet_names, search_kinds
-
-
-def readable_memberships(user: Any) -> list[Membership]:
-    """Memberships whose content the user may read now (MFA-only spaces need MFA)."""
-    memberships = list(
-        Membership.objects.filter(user=user).select_related("space").order_by("space__name")
-    )
-    has_mfa = user_has_mfa(user)
-    return [m for m in memberships if (has_mfa or not m.space.mfa_required)]
+from extranet.selectors import members_of, readable_memberships
 
 
 def _date(value: str) -> date | None:
@@ -80,13 +69,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "extranet/search.html",
         {
             "kinds": search_kinds(),
-            "authors": (
-                Membership.objects.in_space(chosen.space)
-                .select_related("user")
-                .order_by("user__full_name")
-                if chosen
-                else []
-            ),
+            "authors": members_of(chosen) if chosen else [],
             "prev_query": page_query(page - 1),
             "next_query": page_query(page + 1),
             "q": text,
