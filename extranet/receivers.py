@@ -7,10 +7,13 @@ from typing import Any
 from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from extranet.access import forget_mfa_state
 from extranet.audit import record_audit
+from extranet.models import Space
 from extranet.models.audit import AuditAction
 
 
@@ -64,3 +67,12 @@ def audit_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) 
 @receiver(password_reset)
 def audit_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record_audit(action=AuditAction.PASSWORD_RESET, actor=user, target=user.email)
+
+
+@receiver(post_delete, sender=Space)
+def forget_deleted_space_in_search(sender: Any, instance: Space, **kwargs: Any) -> None:
+    """A deleted space's entries leave the search index (entries store the space id only)."""
+    from extranet.search import get_backend
+
+    space_id = instance.pk
+    transaction.on_commit(lambda: get_backend().delete_space(space_id))

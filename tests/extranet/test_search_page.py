@@ -50,3 +50,22 @@ def test_snippets_are_escaped(client, cast, space):
 @pytest.mark.django_db
 def test_search_requires_login(client):
     assert client.get(reverse("search"), {"q": "x"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_deleting_a_space_removes_its_entries(
+    space, other_space, django_capture_on_commit_callbacks
+):
+    from extranet.search import SearchQuery
+
+    get_backend().index(
+        [
+            _entry(space, "t:9", "Voirie", "voirie communale"),
+            _entry(other_space, "t:10", "Voirie", "voirie"),
+        ]
+    )
+    space_ids = [space.pk, other_space.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        space.delete()
+    results = get_backend().search(SearchQuery(text="voirie", space_ids=space_ids))
+    assert [hit.key for hit in results.hits] == ["t:10"]
