@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from documents.models import Comment, Document, DocumentShare, DocumentVersion, Folder, FolderWatch
 from extranet.models import Membership, Space
+from extranet.selectors import partner_spaces
 
 
 def _documents(membership: Membership) -> QuerySet[Document]:
@@ -106,16 +105,8 @@ def trashed_document_for(membership: Membership, pk: int) -> Document:
 
 def share_targets(membership: Membership, document: Document) -> QuerySet[Space]:
     """Spaces a document may be shared with: the sharer's other spaces and listed spaces."""
-    user: Any = membership.user
     already = document.shares.values_list("space_id", flat=True)
-    return (
-        Space.objects.filter(Q(memberships__user=user) | Q(visibility="listed"))
-        .exclude(pk=membership.space_id)
-        .exclude(pk__in=already)
-        .filter(is_archived=False)
-        .distinct()
-        .order_by("name")
-    )
+    return partner_spaces(membership).exclude(pk__in=already)
 
 
 def copy_targets(membership: Membership) -> list[Membership]:

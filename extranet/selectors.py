@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from extranet.activity import latest_activity_by_space
 from extranet.audit import audit_action_choices
 from extranet.models import Activity, AuditEvent, Invitation, Membership, Space
+from extranet.models.spaces import Visibility
 from extranet.roles import Role
 
 
@@ -114,3 +115,15 @@ def authenticators_of(user: Any) -> QuerySet[Any]:
 
     authenticators: QuerySet[Any] = Authenticator.objects.filter(user=user).order_by("created_at")
     return authenticators
+
+
+def partner_spaces(membership: Membership) -> QuerySet[Space]:
+    """Spaces something may be shared with from ``membership``'s space: the member's other
+    spaces and the listed ones, never archived ones."""
+    return (
+        Space.objects.filter(Q(memberships__user=membership.user) | Q(visibility=Visibility.LISTED))
+        .exclude(pk=membership.space_id)
+        .filter(is_archived=False)
+        .distinct()
+        .order_by("name")
+    )

@@ -83,3 +83,18 @@ def provision_space(space: Space) -> SpaceCalendar:
     if existing:
         return existing
     return create_space_calendar(space=space, name=f"Agenda · {space.name}"[:80], is_default=True)
+
+
+@transaction.atomic
+def update_space_calendar(
+    *, membership: Membership, calendar: SpaceCalendar, name: str, color: str
+) -> SpaceCalendar:
+    """Rename or recolour a space calendar, in Maillage and in Radicale (what clients show)."""
+    if calendar.space_id != membership.space_id or not membership.can("calendars.manage"):
+        raise PermissionDenied
+    calendar.name, calendar.color = name.strip()[:80], color
+    calendar.save(update_fields=["name", "color"])
+    provisioning.update_space_calendar_props(
+        membership.space.slug, calendar.slug, calendar.name, calendar.color
+    )
+    return calendar

@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,17 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from calendars import provisioning
-from calendars.models import AvailabilityShare, SpaceCalendar
+from calendars import selectors
 from calendars.services.availability import (
     availability_for,
     share_availability,
     unshare_availability,
 )
-from calendars.services.space_calendars import create_space_calendar
+from calendars.services.space_calendars import create_space_calendar, update_space_calendar
 from extranet.access import access_space
 from extranet.exceptions import MaillageError
-from extranet.models import Space
+from extranet.selectors import partner_spaces
 
 COLOR_FIELD = forms.RegexField(
     label=gettext_lazy("Couleur"),
@@ -54,13 +52,8 @@ class AvailabilityForm(forms.Form):
 def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
     membership = access_space(request.user, slug, need="calendars.manage")
     space = membership.space
-    calendars = list(SpaceCalendar.objects.filter(space=space))
-    targets = (
-        Space.objects.filter(Q(memberships__user=membership.user) | Q(visibility="listed"))
-        .exclude(pk=space.pk)
-        .distinct()
-        .order_by("name")
-    )
+    calendars = list(selectors.space_calendars(space))
+    targets = partner_spaces(membership)
     calendar_form = CalendarForm(request.POST if "add_calendar" in request.POST else None)
     share_form = AvailabilityForm(request.POST if "share" in request.POST else None)
     share_form.fields["calendar"].choices = [(c.pk, c.name) for c in calendars]  # type: ignore[attr-defined]
@@ -87,9 +80,7 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
             (calendar_form if "add_calendar" in request.POST else share_form).add_error(
                 None, exc.message
             )
-    shares = AvailabilityShare.objects.filter(calendar__space=space).select_related(
-        "calendar", "space"
-    )
+    shares = selectors.availability_shares_of(space)
     context = {
         "membership": membership,
         "space": space,
@@ -106,18 +97,14 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def calendar_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need="calendars.manage")
-    calendar = SpaceCalendar.objects.filter(space=membership.space, pk=pk).first()
+    calendar = selectors.space_calendar_of(membership, pk)
     if calendar is None:
         raise Http404
     form = CalendarForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nom ou couleur invalide."))
         return redirect("calendar_settings:index", slug=slug)
-    calendar.name, calendar.color = form.cleaned_data["name"], form.cleaned_data["color"]
-    calendar.save(update_fields=["name", "color"])
-    provisioning.update_space_calendar_props(
-        membership.space.slug, calendar.slug, calendar.name, calendar.color
-    )
+    update_space_calendar(membership=membership, calendar=calendar, **form.cleaned_data)
     messages.success(request, _("Agenda enregistré."))
     return redirect("calendar_settings:index", slug=slug)
 
@@ -126,11 +113,7 @@ def calendar_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def availability_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need="calendars.manage")
-    share = (
-        AvailabilityShare.objects.filter(calendar__space=membership.space, pk=pk)
-        .select_related("calendar", "space")
-        .first()
-    )
+    share = selectors.availability_share_of(membership, pk)
     if share is None:
         raise Http404
     unshare_availability(membership=membership, share=share)
