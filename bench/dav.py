@@ -525,6 +525,9 @@ def bootstrap(var_dir: Path, maillage_port: int) -> None:
         "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
         "LOG_LEVEL": "WARNING",
         "RADICALE_LOG_LEVEL": "warning",
+        # This benchmark serves a copy of the same folder with a stock Radicale: file storage
+        # (the database storage is compared with it in bench/dav_storage.py).
+        "RADICALE_STORAGE": "file",
     }
     for name in ("CALDAV_URL", "RADICALE_STORAGE_DIR", "REDIS_URL", "DATABASE_URL"):
         os.environ.pop(name, None)

@@ -7,8 +7,16 @@
 - ``search``: Whoosh and PostgreSQL search over a synthetic French corpus (``bench/search.py``);
 - ``dav``: CalDAV through ``/dav/`` against a stock Radicale, and a big calendar
   (``bench/dav.py``);
+- ``dav_storage``: PUT throughput and reads at 1,000 to 50,000 events in one calendar, the
+  database storage (SQLite, PostgreSQL) against Radicale's file storage (``bench/dav_storage.py``);
 - ``forums_fanout``: one forum post delivered live to 200 WebSocket clients, in-memory and Redis
-  channel layers (``bench/forums_fanout.py``).
+  channel layers (``bench/forums_fanout.py``);
+- ``directory``: directory search and filtered lists over 20,000 people and 5,000 organisations,
+  SQL queries per page, CardDAV sync of a 500-member space address book
+  (``bench/directory.py``);
+- ``portal``: the public JSON API and iCalendar feed with 10,000 published events against a bare
+  view in the same Daphne, and the share of 304 answers to revalidating clients
+  (``bench/portal.py``).
 
 Each benchmark runs in a process of its own (Django is set up once per process, with different
 settings for each). They print figures and never assert on them; see bench/README.md.
@@ -28,7 +36,16 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ("space_home", "ingest", "search", "dav", "forums_fanout")
+BENCHMARKS = (
+    "space_home",
+    "ingest",
+    "search",
+    "dav",
+    "dav_storage",
+    "forums_fanout",
+    "directory",
+    "portal",
+)
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]
@@ -41,6 +58,12 @@ def _module(name: str):  # type: ignore[no-untyped-def]
         from bench import search as module
     elif name == "forums_fanout":
         from bench import forums_fanout as module
+    elif name == "portal":
+        from bench import portal as module
+    elif name == "directory":
+        from bench import directory as module
+    elif name == "dav_storage":
+        from bench import dav_storage as module
     else:
         from bench import dav as module
     return module

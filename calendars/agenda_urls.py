@@ -17,6 +17,11 @@ urlpatterns = [
     path(
         "events/<str:collection>/<event_uid:uid>/delete/", agenda.event_delete, name="event_delete"
     ),
+    path(
+        "events/<str:collection>/<event_uid:uid>/propose/",
+        agenda.event_propose,
+        name="event_propose",
+    ),
     path("calendars/", personal.calendar_list, name="calendars"),
     path("calendars/<str:collection>/edit/", personal.calendar_edit, name="calendar_edit"),
     path("calendars/<str:collection>/delete/", personal.calendar_delete, name="calendar_delete"),

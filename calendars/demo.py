@@ -3,6 +3,7 @@ written straight into Radicale's storage (the same data every CalDAV client then
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from radicale import pathutils
 from calendars import provisioning
 from calendars.dav.paths import space_collection
 from calendars.models import SpaceCalendar
+from calendars.services.events import COMMUNE_PROPERTY, EventDetails
 from extranet.demo import DemoContext
 
 
@@ -32,6 +34,20 @@ class DemoEvent:
     description: str = ""
     category: str = ""
     weekly_until_days: int | None = None  # weekly repetition until today + N days
+    commune: str = ""
+    # On the public portal: "approved" (proposed by ``proposed_by``, an editor of the space, and
+    # approved by the general administrator) or "pending" (left for them to review).
+    portal: str = ""
+    proposed_by: str = ""
+
+
+def _days_until(month: int, day: int) -> int:
+    """Days from today to the next ``day``/``month`` (this year's, or next year's once past)."""
+    today = timezone.localdate()
+    target = date(today.year, month, day)
+    if target < today + timedelta(days=7):
+        target = date(today.year + 1, month, day)
+    return (target - today).days
 
 
 EVENTS = (
@@ -42,8 +58,14 @@ EVENTS = (
         "18:30",
         2.5,
         location="Salle des fêtes, Saint-Aubin-sur-Loire",
-        description=("Ordre du jour : budget primitif 2027, schéma de voirie, tarifs de l'eau."),
-        category="Conseil",
+        description=(
+            "Séance publique. Ordre du jour : budget primitif 2027, schéma de voirie, tarifs "
+            "de l'eau."
+        ),
+        category="Vie publique",
+        commune="Saint-Aubin-sur-Loire",
+        portal="approved",
+        proposed_by="julien.roussel",
     ),
     DemoEvent(
         "elus-et-agents",
@@ -105,6 +127,56 @@ EVENTS = (
         None,
         days=3,
         location="Montreuil-le-Vieux et Saint-Aubin-sur-Loire",
+        description="Trois jours de spectacles de rue, de concerts et d'ateliers en plein air.",
+        category="Festival",
+        commune="Montreuil-le-Vieux",
+        portal="pending",
+        proposed_by="nathalie.caron",
+    ),
+    DemoEvent(
+        "reseau-culture",
+        "Concert de l'école de musique",
+        9,
+        "20:30",
+        1.5,
+        location="Église Saint-Martin",
+        description="Les élèves et les professeurs de l'école de musique. Entrée libre.",
+        category="Concert",
+        commune="Vernoux-en-Vallée",
+        portal="approved",
+        proposed_by="nathalie.caron",
+    ),
+    DemoEvent(
+        "tourisme-trois-vallees",
+        "Marché de Noël de Saint-Aubin-sur-Loire",
+        _days_until(12, 12),
+        None,
+        days=2,
+        location="Place de l'Église et quais de Loire",
+        description=(
+            "Quarante exposants, artisans et producteurs du Pays ; vin chaud, promenades en "
+            "calèche et visite du Père Noël le dimanche après-midi."
+        ),
+        category="Marché",
+        commune="Saint-Aubin-sur-Loire",
+        portal="approved",
+        proposed_by="thomas.perrin",
+    ),
+    DemoEvent(
+        "tourisme-trois-vallees",
+        "Randonnée des crêtes de l'Aubance",
+        13,
+        "09:00",
+        4,
+        location="Départ : parvis de l'église de Vernoux-en-Vallée",
+        description=(
+            "14 km accompagnés par un guide de l'office de tourisme. Chaussures de marche, "
+            "pique-nique tiré du sac. Gratuit, inscription conseillée."
+        ),
+        category="Randonnée",
+        commune="Vernoux-en-Vallée",
+        portal="approved",
+        proposed_by="thomas.perrin",
     ),
     DemoEvent(
         "sante-trois-vallees",
@@ -174,6 +246,8 @@ def _ics(event: DemoEvent, today: date, tz: ZoneInfo, index: int) -> str:
         vevent.add("description", event.description)
     if event.category:
         vevent.add("categories", [event.category])
+    if event.commune:
+        vevent.add(COMMUNE_PROPERTY, event.commune)
     if event.weekly_until_days:
         until = datetime.combine(
             today + timedelta(days=event.weekly_until_days), time.max, tzinfo=tz
@@ -218,4 +292,77 @@ def finish(space_slugs: list[str]) -> str:
             item.prepare()
             collection_any.upload(f"demo-{index}.ics", item)
             written += 1
-    return f"Agendas: {written} events in the coming weeks (see « Agenda » in any space)"
+    published, pending = _propose_to_portal(calendars, today, tz)
+    return (
+        f"Agendas: {written} events in the coming weeks (see « Agenda » in any space)\n"
+        f"Portal events: {published} public at /portal/, {pending} proposal(s) awaiting the "
+        "general administrator at /publication/"
+    )
+
+
+def _details(event: DemoEvent, today: date, tz: ZoneInfo) -> EventDetails:
+    day = today + timedelta(days=event.day)
+    start: date | datetime
+    end: date | datetime
+    if event.start is None:
+        start, end = day, day + timedelta(days=event.days)
+    else:
+        hour, minute = (int(part) for part in event.start.split(":"))
+        start = datetime.combine(day, time(hour, minute), tzinfo=tz)
+        end = start + timedelta(hours=event.hours)
+    return EventDetails(
+        summary=event.title,
+        start=start,
+        end=end,
+        location=event.location,
+        description=event.description,
+        categories=(event.category,) if event.category else (),
+        commune=event.commune,
+    )
+
+
+def _propose_to_portal(
+    calendars: dict[str, SpaceCalendar], today: date, tz: ZoneInfo
+) -> tuple[int, int]:
+    """Editors propose the public events and the general administrator approves most of them,
+    through the workflow's services. The demo is seeded before the server answering CalDAV
+    starts, so the event's details come from the data just written to Radicale's storage
+    instead of a CalDAV read; the access check is the kind's own (editors of the space)."""
+    from django.contrib.auth import get_user_model
+
+    from calendars.publishing import ABILITY, EVENT_KIND, source_from, source_key
+    from extranet.access import access_space
+    from extranet.demo_data import DOMAIN
+    from extranet.portal.demo import demo_reviewer
+    from extranet.portal.services import approve_publication, submit_publication
+
+    reviewer = demo_reviewer()
+    published = pending = 0
+    for index, event in enumerate(EVENTS):
+        calendar = calendars.get(event.space)
+        if not event.portal or calendar is None:
+            continue
+        uid = f"demo-{event.space}-{index}@maillage"
+        details = _details(event, today, tz)
+
+        def read(
+            user: Any,
+            key: str,
+            calendar: Any = calendar,
+            uid: str = uid,
+            details: EventDetails = details,
+        ) -> Any:
+            membership = access_space(user, calendar.space.slug, need=ABILITY)
+            return source_from(membership.space, calendar.slug, uid, details)
+
+        kind = dataclasses.replace(EVENT_KIND, source_for=read)
+        author = get_user_model().objects.get(email=f"{event.proposed_by}@{DOMAIN}")
+        proposal = submit_publication(
+            user=author, kind=kind, source_key=source_key(calendar.space.slug, calendar.slug, uid)
+        )
+        if event.portal == "approved":
+            approve_publication(reviewer=reviewer, request=proposal)
+            published += 1
+        else:
+            pending += 1
+    return published, pending

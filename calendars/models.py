@@ -114,3 +114,83 @@ def active_app_password(secret: str) -> Any:
         .filter(secret_hash=hash_secret(secret), user__is_active=True)
         .first()
     )
+
+
+# --- Radicale's storage in the database (calendars.dav.dbstorage) ------------------------------
+
+
+class DavCollection(models.Model):
+    """A DAV collection: a home, a calendar, an address book, or a link to one of them.
+
+    A link (``link_target`` set) is how a member's home shows a space calendar or address book:
+    Radicale sees a collection at the link's path with the target's items and properties.
+    """
+
+    path = models.CharField(max_length=512, unique=True)  # sanitized, no leading/trailing "/"
+    parent = models.CharField(max_length=512, db_index=True)  # "" for top-level collections
+    owner = models.CharField(max_length=254, db_index=True)  # principal, or space slug
+    tag = models.CharField(max_length=16, blank=True)  # VCALENDAR, VADDRESSBOOK or ""
+    props = models.JSONField(default=dict)
+    link_target = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
+    # Bumped by every item change (under the row's lock): the sync token's serial.
+    revision = models.BigIntegerField(default=0)
+    # Changes at or below this revision were pruned: older tokens are no longer valid.
+    sync_floor = models.BigIntegerField(default=0)
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class DavItem(models.Model):
+    """One calendar object or vCard, stored byte for byte as the client sent it (after
+    Radicale's sanitizing), with what REPORTs filter on."""
+
+    collection = models.ForeignKey(DavCollection, on_delete=models.CASCADE, related_name="items")
+    href = models.CharField(max_length=1024)
+    uid = models.CharField(max_length=1024, blank=True)
+    component = models.CharField(max_length=16, blank=True)  # VEVENT, VTODO, VJOURNAL, ""
+    name = models.CharField(max_length=16, blank=True)  # VCALENDAR, VCARD
+    text = models.TextField()
+    etag = models.CharField(max_length=80)
+    # POSIX seconds of the item's enclosing time range (a recurring series as a whole);
+    # NULL is unbounded on that side. Short items (most events) are found by an index range on
+    # ``start`` alone; long or unbounded ones (series, all-year items) are few and checked apart.
+    start = models.BigIntegerField(null=True)
+    end = models.BigIntegerField(null=True)
+    is_long = models.BooleanField(default=False)
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "href"], name="unique_dav_item_href")
+        ]
+        indexes = [
+            models.Index(fields=["collection", "uid"], name="dav_item_uid"),
+            models.Index(fields=["collection", "is_long", "start"], name="dav_item_time_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.href
+
+
+class DavChange(models.Model):
+    """The last change of each href of a collection (a deletion leaves a tombstone), for
+    RFC 6578 sync: what changed since token N is the rows with ``revision > N``."""
+
+    collection = models.ForeignKey(DavCollection, on_delete=models.CASCADE, related_name="changes")
+    href = models.CharField(max_length=1024)
+    revision = models.BigIntegerField()
+    deleted = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "href"], name="unique_dav_change_href")
+        ]
+        indexes = [models.Index(fields=["collection", "revision"], name="dav_change_revision")]
+
+    def __str__(self) -> str:
+        return f"{self.href}@{self.revision}"

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from calendars.dav.paths import PERSONAL_DEFAULT, parse
+from calendars.dav.paths import PERSONAL_DEFAULT, is_reserved_name, parse
 from extranet.access import check_membership, membership_for
 from extranet.models import Membership
 from extranet.roles import Role, register_abilities
@@ -17,6 +17,7 @@ register_abilities(
         "calendars.view": Role.READER,
         "calendars.write": Role.MEMBER,
         "calendars.manage": Role.ADMIN,
+        "calendars.publish": Role.EDITOR,
     }
 )
 
@@ -28,6 +29,8 @@ HOME = "RW"
 OWN_CALENDAR = "rw"
 SPACE_WRITE = "rwdlo"
 SPACE_READ = "rdlo"
+# Space address books are written only by Maillage (from the directory): read-only for every role.
+SPACE_ADDRESS_BOOK = SPACE_READ
 
 
 def space_membership(user: Any, space_slug: str, *, need: str = "calendars.view") -> Membership:
@@ -49,13 +52,22 @@ def space_calendar_rights(user: Any, space_slug: str, calendar_slug: str) -> str
     return SPACE_WRITE
 
 
+def space_address_book_rights(user: Any, space_slug: str) -> str:
+    """Members who may see the space's calendars read its address book (MFA rule included)."""
+    try:
+        space_membership(user, space_slug)
+    except (Http404, PermissionDenied):
+        return ""
+    return SPACE_ADDRESS_BOOK
+
+
 def dav_rights(user: Any, path: str) -> str:
     """Radicale rights for ``user`` (a User, or None when anonymous) on a sanitized path."""
     if user is None:
         return ""
     parsed = parse(path)
     if parsed.in_spaces_tree:
-        return ""  # space calendars are only reached through each member's home
+        return ""  # space collections are only reached through each member's home
     if parsed.depth == 0:
         return "R"
     if parsed.owner != user.email.lower():
@@ -64,7 +76,9 @@ def dav_rights(user: Any, path: str) -> str:
         return HOME
     if parsed.is_space_link:
         return space_calendar_rights(user, parsed.space_slug, parsed.calendar_slug)
-    if parsed.collection.startswith("espace-"):
+    if parsed.is_address_book_link:
+        return space_address_book_rights(user, parsed.address_book_space)
+    if is_reserved_name(parsed.collection):
         return ""  # looks like a space link but is not one: refuse, so it cannot be faked
     return OWN_CALENDAR
 

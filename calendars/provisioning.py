@@ -1,41 +1,49 @@
-"""Creating collections in Radicale's storage and keeping each member's links to space calendars.
+"""Creating collections in Radicale's storage and keeping each member's links to space
+calendars and address books.
 
-Space calendars are stored once under /spaces/<slug>/<cal>/; each member's home holds a link
-(a symbolic link in the file storage) so that any client given only the server URL discovers
-them in the calendar home it already lists. The rights plugin decides access on every request,
-so a stale link never grants anything.
+Space calendars are stored once under /spaces/<slug>/<cal>/ and space address books under
+/addressbooks/<slug>/; each member's home holds a link (a symbolic link in the file storage) so
+that any client given only the server URL discovers them in the home it already lists (Radicale
+answers the same home for calendar-home-set and addressbook-home-set). The rights plugin decides
+access on every request, so a stale link never grants anything.
+
+A link is a symbolic link in the file storage and a link row in the database storage
+(``make_link``/``remove_links`` hide which).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import radicale.storage
 from radicale import pathutils
+from radicale import storage as radicale_storage
 
-from calendars.dav.app import radicale_configuration
+from calendars.dav.app import load_storage
 from calendars.dav.paths import (
+    ADDRESS_BOOK_LINK_PREFIX,
     LINK_PREFIX,
     PERSONAL_DEFAULT,
+    address_book_collection,
+    address_book_link_name,
     link_name,
     principal_for,
     space_collection,
 )
 
-_storages: dict[str, Any] = {}
-
 
 def _storage() -> Any:
-    """Radicale's storage for the configured folder, loaded once (loading probes the file
-    system, ~10 ms)."""
-    from django.conf import settings
+    """Radicale's storage as configured (file or database), loaded once."""
+    return load_storage()
 
-    key = str(settings.RADICALE_STORAGE_DIR)
-    if key not in _storages:
-        _storages[key] = radicale.storage.load(radicale_configuration())
-    return _storages[key]
+
+def _is_database(storage: Any) -> bool:
+    from calendars.dav.dbstorage import Storage
+
+    return isinstance(storage, Storage)
 
 
 def _root(storage: Any) -> Path:
@@ -58,9 +66,72 @@ def _sane(path: str) -> str:
     return pathutils.sanitize_path("/" + path.strip("/") + "/")
 
 
+def _exists(storage: Any, path: str) -> bool:
+    if not _is_database(storage):
+        return (_root(storage) / path).is_dir()
+    found = next(iter(storage.discover(_sane(path))), None)
+    return isinstance(found, radicale_storage.BaseCollection)
+
+
 def _ensure(storage: Any, path: str, props: dict[str, str] | None) -> None:
-    if not (_root(storage) / path).is_dir():
+    if not _exists(storage, path):
         storage.create_collection(_sane(path), props=props)
+
+
+def make_link(storage: Any, home: str, name: str, target: str) -> None:
+    """Link ``home/name`` to the collection at ``target`` (both storage paths), unless the
+    target is missing or the name is already taken (never crash: this runs for every member of
+    a space after each change). Call under the storage's write lock."""
+    if _is_database(storage):
+        from calendars.dav.dbstorage.links import make_link as make_link_row
+
+        make_link_row(home, name, target)
+        return
+    home_dir = _root(storage) / home
+    link = home_dir / name
+    target_dir = _root(storage) / target
+    if os.path.lexists(link) or not target_dir.is_dir():
+        return
+    os.symlink(os.path.relpath(target_dir, home_dir), link)
+
+
+def remove_links(
+    storage: Any, home: str, *, prefixes: Iterable[str], keep: Iterable[str] = ()
+) -> None:
+    """Remove the links in ``home`` named with one of ``prefixes``, except the names in
+    ``keep``; collections that are not links are left alone. Call under the write lock."""
+    prefixes, kept = tuple(prefixes), set(keep)
+    if _is_database(storage):
+        from calendars.dav.dbstorage.links import remove_links as remove_link_rows
+
+        remove_link_rows(home, prefixes=prefixes, keep=kept)
+        return
+    home_dir = _root(storage) / home
+    if not home_dir.is_dir():
+        return
+    for entry in home_dir.iterdir():
+        if entry.name.startswith(prefixes) and entry.is_symlink() and entry.name not in kept:
+            entry.unlink()
+
+
+@contextmanager
+def locked_collection(path: str, props: dict[str, str]) -> Iterator[Any]:
+    """The collection at ``path`` (created with ``props`` if missing) under the storage's write
+    lock, for changes made through Radicale's own API (so caches and sync tokens stay right)."""
+    storage = _storage()
+    with storage.acquire_lock("w"):
+        _ensure(storage, path, props)
+        (collection,) = list(storage.discover(_sane(path)))
+        yield collection
+
+
+def delete_collection(path: str) -> None:
+    """Delete the collection at ``path`` and its items, if it exists."""
+    storage = _storage()
+    with storage.acquire_lock("w"):
+        if _exists(storage, path):
+            (collection,) = list(storage.discover(_sane(path)))
+            collection.delete()
 
 
 def ensure_space_calendar(space_slug: str, calendar_slug: str, name: str, color: str) -> None:
@@ -93,31 +164,24 @@ def ensure_home(email: str) -> None:
         )
 
 
-def sync_links(email: str, wanted: list[tuple[str, str]]) -> None:
-    """Make the links in ``email``'s home exactly ``wanted`` (space slug, calendar slug)."""
+def sync_links(
+    email: str, wanted: list[tuple[str, str]], *, address_books: list[str] | None = None
+) -> None:
+    """Make the calendar links in ``email``'s home exactly ``wanted`` (space slug, calendar slug)
+    and, when ``address_books`` (space slugs) is given, the address-book links too."""
+    links = {link_name(s, c): space_collection(s, c) for s, c in wanted}
+    prefixes = [LINK_PREFIX]
+    if address_books is not None:
+        links.update({address_book_link_name(s): address_book_collection(s) for s in address_books})
+        prefixes.append(ADDRESS_BOOK_LINK_PREFIX)
     ensure_home(email)
     storage = _storage()
+    home = principal_for(email)
     with storage.acquire_lock("w"):
-        home = _root(storage) / principal_for(email)
-        wanted_names = {link_name(s, c): (s, c) for s, c in wanted}
-        for entry in home.iterdir():
-            stale = entry.name not in wanted_names
-            if entry.name.startswith(LINK_PREFIX) and entry.is_symlink() and stale:
-                entry.unlink()
-        for name, (space_slug, calendar_slug) in wanted_names.items():
-            link = home / name
-            target = _root(storage) / space_collection(space_slug, calendar_slug)
-            if os.path.lexists(link) or not target.is_dir():
-                # already linked, or the name is taken by something that is not our link (never
-                # crash here: this runs for every member of a space after each change)
-                continue
-            os.symlink(os.path.relpath(target, home), link)
+        remove_links(storage, home, prefixes=prefixes, keep=links)
+        for name, target_path in links.items():
+            make_link(storage, home, name, target_path)
 
 
 def delete_space_calendar(space_slug: str, calendar_slug: str) -> None:
-    storage = _storage()
-    with storage.acquire_lock("w"):
-        path = space_collection(space_slug, calendar_slug)
-        if (_root(storage) / path).is_dir():
-            (collection,) = list(storage.discover(_sane(path)))
-            collection.delete()
+    delete_collection(space_collection(space_slug, calendar_slug))

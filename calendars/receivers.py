@@ -17,6 +17,18 @@ def provision_new_space(sender: Any, instance: Space, created: bool, **kwargs: A
         from calendars.services.space_calendars import provision_space
 
         provision_space(instance)
+    else:
+        from calendars.services.address_books import ensure_space_address_book
+
+        # the address book's name follows the space's (a no-op when it did not change)
+        transaction.on_commit(lambda: ensure_space_address_book(instance))
+
+
+@receiver(post_delete, sender=Space)
+def forget_deleted_space(sender: Any, instance: Space, **kwargs: Any) -> None:
+    from calendars.services.address_books import delete_space_address_book
+
+    transaction.on_commit(lambda: delete_space_address_book(instance))
 
 
 @receiver(post_save, sender=Membership)

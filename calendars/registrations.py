@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from calendars import policy  # noqa: F401  (registers the abilities)
 from calendars.dav.paths import link_name
 from calendars.models import AvailabilityShare, SpaceCalendar
+from calendars.publishing import EVENT_KIND
 from extranet.audit import register_audit_actions
 from extranet.demo import register_demo_module
 from extranet.models import Space
+from extranet.portal.registry import register_publishable
 from extranet.tenancy import (
     SpaceTab,
     TenantResource,
@@ -94,6 +96,7 @@ AGENDA_ROUTES = (
     TenantRoute("calendars:event_edit", _event_kwargs, method="post", data=_event_data),
     TenantRoute("calendars:event_delete", _event_kwargs),
     TenantRoute("calendars:event_delete", _event_kwargs, method="post"),
+    TenantRoute("calendars:event_propose", _event_kwargs, method="post"),
 )
 
 
@@ -146,3 +149,5 @@ register_space_tab(
 
 
 register_demo_module("calendars", "calendars.demo")
+# Events of space calendars on the public portal, after review (calendars/publishing.py).
+register_publishable(EVENT_KIND)

@@ -9,16 +9,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
-import radicale.storage
 import recurring_ical_events
 from django.conf import settings
 from radicale import pathutils
 
-from calendars.dav.app import radicale_configuration
+from calendars.dav.app import load_storage
 
 
 def _collection(path: str) -> Any | None:
-    storage = radicale.storage.load(radicale_configuration())
+    storage = load_storage()
     sane = pathutils.sanitize_path("/" + path.strip("/") + "/")
     with storage.acquire_lock("r"):
         found = list(storage.discover(sane))
@@ -92,7 +91,7 @@ def home_calendars(email: str) -> list[dict[str, str]]:
     """The calendars in a person's home: collection name, display name and colour."""
     from calendars.dav.paths import principal_for
 
-    storage = radicale.storage.load(radicale_configuration())
+    storage = load_storage()
     sane = pathutils.sanitize_path(f"/{principal_for(email)}/")
     calendars = []
     with storage.acquire_lock("r"):

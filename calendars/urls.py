@@ -17,4 +17,9 @@ urlpatterns = [
     path(
         "events/<str:collection>/<event_uid:uid>/delete/", agenda.event_delete, name="event_delete"
     ),
+    path(
+        "events/<str:collection>/<event_uid:uid>/propose/",
+        agenda.event_propose,
+        name="event_propose",
+    ),
 ]

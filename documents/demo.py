@@ -27,13 +27,14 @@ from django.core.files.base import ContentFile
 
 from documents.models import Comment, Document, DocumentShare, DocumentVersion, Folder
 from documents.services.comments import add_comment
-from documents.services.documents import add_version, upload_documents
+from documents.services.documents import add_version, update_document, upload_documents
 from documents.services.extraction import extract_and_store
 from documents.services.folders import create_folder
 from documents.services.sharing import share_document
 from documents.storage import document_storage
 from extranet.demo import DemoContext  # noqa: E402
 from extranet.demo_data import (
+    BROCHURE_PUBLICATIONS,
     DOCUMENT_COMMENTS,
     DOCUMENT_FOLDERS,
     DOCUMENT_SHARES,
@@ -414,6 +415,8 @@ class SeededDocuments:
     documents: int = 0
     folders: int = 0
     version_ids: list[int] = dataclasses.field(default_factory=list)
+    published: int = 0
+    pending: int = 0
     # Document URL → when it was deposited (for the notifications sent after commit).
     deposited_at: dict[str, datetime] = dataclasses.field(default_factory=dict)
 
@@ -530,6 +533,47 @@ def _seed_documents(
         )
         DocumentShare.objects.filter(pk=share.pk).update(created_at=at(demo_share.hours_ago))
 
+    _publish_brochures(seeded, documents, users=users, membership=membership)
+
+
+def _publish_brochures(
+    seeded: SeededDocuments,
+    documents: Mapping[str, Document],
+    *,
+    users: Mapping[str, Any],
+    membership: Any,
+) -> None:
+    """Brochures proposed for the public portal by their editors, through the workflow: most
+    approved by the general administrator, one changed and proposed again (left to review)."""
+    from documents.publishing import KIND
+    from extranet.portal.demo import demo_reviewer
+    from extranet.portal.services import approve_publication, submit_publication
+
+    reviewer = demo_reviewer()
+    for publication in BROCHURE_PUBLICATIONS:
+        document = documents[publication.document]
+        author = users[publication.proposed_by]
+        proposal = submit_publication(user=author, kind=KIND, source_key=str(document.pk))
+        if not publication.approved:
+            seeded.pending += 1
+            continue
+        approve_publication(reviewer=reviewer, request=proposal, edited=dict(publication.edits))
+        seeded.published += 1
+        if publication.then_proposes_description:
+            document.refresh_from_db()  # its dates were set by a queryset update
+            update_document(
+                membership=membership(document.space.slug, publication.proposed_by),
+                document=document,
+                title=document.title,
+                description=publication.then_proposes_description,
+                kind=document.kind,
+                meeting_date=document.meeting_date,
+                folder=document.folder,
+                tags=[t.name for t in document.tags.all()],
+            )
+            submit_publication(user=author, kind=KIND, source_key=str(document.pk))
+            seeded.pending += 1
+
 
 def finish_extraction(seeded: SeededDocuments) -> dict[str, int]:
     """After commit: extract the text of every seeded version now, so that search works as soon
@@ -557,4 +601,9 @@ def finish(seeded: SeededDocuments) -> str:
         "(try searching « école » or « assainissement »)"
     )
     failed = {status: n for status, n in statuses.items() if status != "ok"}
-    return f"{line}; text extraction: {failed}" if failed else line
+    if failed:
+        line = f"{line}; text extraction: {failed}"
+    return (
+        f"{line}\nPortal brochures: {seeded.published} public, {seeded.pending} proposal(s) "
+        "awaiting the general administrator at /publication/"
+    )

@@ -17,12 +17,14 @@ from documents.models import (
     DocumentVersion,
     Folder,
 )
+from documents.publishing import BROCHURE_KIND
 from extranet.activity import register_activity_verbs
 from extranet.audit import register_audit_actions
 from extranet.demo import register_demo_module
 from extranet.models import Membership, Space
 from extranet.models.notifications import EmailMode
 from extranet.notifications import Topic, register_topic
+from extranet.portal.registry import register_publishable
 from extranet.search.registry import register_indexer
 from extranet.search_ui import SearchFacet, SearchKind, register_search_kind
 from extranet.tenancy import (
@@ -168,6 +170,7 @@ register_tenant_resource(
             ),
             TenantRoute("documents:share", _doc),
             TenantRoute("documents:copy_template", _doc),
+            TenantRoute("documents:propose", _doc, method="post"),
         ),
     )
 )
@@ -232,3 +235,5 @@ register_tenant_resource(
 
 # --- demo territory ---------------------------------------------------------------------------
 register_demo_module("documents", "documents.demo")
+# Brochures on the public portal, after review (documents/publishing.py).
+register_publishable(BROCHURE_KIND)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents.views import browse, edit, files
+from documents.views import browse, edit, files, publishing
 
 app_name = "documents"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/share/", edit.share, name="share"),
     path("<int:pk>/shares/<int:share_pk>/remove/", edit.unshare, name="unshare"),
     path("<int:pk>/copy/", edit.copy_template, name="copy_template"),
+    path("<int:pk>/propose/", publishing.propose, name="propose"),
     path("<int:pk>/versions/new/", edit.version_upload, name="version_upload"),
     path(
         "<int:pk>/versions/<int:number>/download/",

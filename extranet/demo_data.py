@@ -39,6 +39,8 @@ class DemoPerson:
     memberships: tuple[tuple[str, Role], ...] = ()
     is_staff: bool = False
     has_mfa: bool = False
+    # General administrator of the public portal: reviews what contributors propose.
+    is_portal_admin: bool = False
 
     @property
     def email(self) -> str:
@@ -312,6 +314,15 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "Syndicat mixte du Pays des Trois Vallées",
         ((TRAINING, A),),
         is_staff=True,
+    ),
+    # The portal team: reviews every proposal before it goes public (/publication/).
+    DemoPerson(
+        "agnes.delorme",
+        "Agnès Delorme",
+        "Responsable du portail du territoire (administration générale)",
+        "Syndicat mixte du Pays des Trois Vallées",
+        ((OFFICIALS, R),),
+        is_portal_admin=True,
     ),
     # An account with no space yet: what a newcomer sees.
     DemoPerson(
@@ -975,6 +986,67 @@ DOCUMENTS: tuple[DemoDocument, ...] = (
         description="Nuitées par type d'hébergement, clientèles, fréquentation des bords de Loire.",
         tags=("observatoire",),
     ),
+    DemoDocument(
+        TOURISM,
+        "Sentiers des Trois Vallées — douze randonnées balisées",
+        "brochure",
+        DemoFile(
+            "sentiers-des-trois-vallees.pdf",
+            "Sentiers des Trois Vallées — douze randonnées balisées",
+            (
+                "Douze circuits balisés en jaune, de 5 à 18 km, au départ des bourgs du Pays.",
+                "# Circuits faciles",
+                "- Le tour des étangs, Les Essarts-du-Bocage — 5,5 km, 1 h 45",
+                "- Les quais de Loire, Saint-Aubin-sur-Loire — 7 km, 2 h",
+                "# Circuits sportifs",
+                "- Les crêtes de l'Aubance, Vernoux-en-Vallée — 14 km, 4 h 30",
+                "- La boucle des trois moulins, Montreuil-le-Vieux — 18 km, 5 h 30",
+                TABLE,
+                "Topoguides et cartes en vente à l'office de tourisme, place de la Mairie, "
+                "Saint-Aubin-sur-Loire.",
+            ),
+            table=(
+                ("Circuit", "Départ", "Distance", "Balisage"),
+                ("Tour des étangs", "Parking de la salle des fêtes", "5,5 km", "jaune"),
+                ("Quais de Loire", "Office de tourisme", "7 km", "jaune"),
+                ("Crêtes de l'Aubance", "Église de Vernoux", "14 km", "jaune et rouge"),
+                ("Trois moulins", "Moulin de la Roche", "18 km", "jaune"),
+            ),
+            letterhead="Office de tourisme des Trois Vallées",
+            author="Office de tourisme des Trois Vallées",
+        ),
+        "thomas.perrin",
+        150,
+        description="Douze circuits balisés de 5 à 18 km, avec les points de départ.",
+        tags=("randonnée",),
+    ),
+    # Culture
+    DemoDocument(
+        CULTURE,
+        "Saison culturelle d'hiver 2026-2027",
+        "brochure",
+        DemoFile(
+            "saison-culturelle-hiver-2026-2027.pdf",
+            "Saison culturelle d'hiver 2026-2027 — Réseau culturel des Trois Vallées",
+            (
+                "Concerts, théâtre, lectures et ateliers dans les médiathèques et les salles des "
+                "douze communes, de décembre à mars.",
+                "# Temps forts",
+                "- Concert de Noël de l'école de musique, église de Vernoux-en-Vallée",
+                "- « Contes au coin du feu », lectures pour les enfants dans les médiathèques",
+                "- La Compagnie du Bocage joue « Le Moulin d'en haut » à Montreuil-le-Vieux",
+                "# Tarifs",
+                "Entrée libre pour les lectures et les concerts de l'école de musique ; théâtre : "
+                "8 €, gratuit pour les moins de 12 ans.",
+            ),
+            letterhead="Réseau culturel des Trois Vallées",
+            author="Réseau culturel des Trois Vallées",
+        ),
+        "nathalie.caron",
+        90,
+        description="Le programme des médiathèques, de l'école de musique et des compagnies.",
+        tags=("programmation",),
+    ),
     # Santé
     DemoDocument(
         HEALTH,
@@ -1046,5 +1118,38 @@ DOCUMENT_SHARES: tuple[DemoShare, ...] = (
         PROJECT,
         shared_by="julien.roussel",
         hours_ago=60,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoBrochurePublication:
+    """A brochure (DemoDocument title) proposed for the public portal by one of its space's
+    editors; approved by the general administrator (with ``edits`` to the public fields), or
+    left for them to review."""
+
+    document: str
+    proposed_by: str
+    approved: bool = True
+    edits: tuple[tuple[str, str], ...] = ()
+    # After approval, the editor changes the description and proposes again: the pending
+    # proposal shows the field-by-field differences with the public version.
+    then_proposes_description: str = ""
+
+
+BROCHURE_PUBLICATIONS: tuple[DemoBrochurePublication, ...] = (
+    DemoBrochurePublication(
+        "Sentiers des Trois Vallées — douze randonnées balisées",
+        "thomas.perrin",
+        edits=(("theme", "Randonnée"), ("commune", "Saint-Aubin-sur-Loire")),
+        then_proposes_description=(
+            "Douze circuits balisés de 5 à 18 km, avec les points de départ et les temps de "
+            "marche. Nouveau : la boucle des trois moulins, à Montreuil-le-Vieux."
+        ),
+    ),
+    DemoBrochurePublication(
+        "Saison culturelle d'hiver 2026-2027",
+        "nathalie.caron",
+        edits=(("theme", "Culture"),),
     ),
 )

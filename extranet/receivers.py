@@ -76,3 +76,21 @@ def forget_deleted_space_in_search(sender: Any, instance: Space, **kwargs: Any) 
 
     space_id = instance.pk
     transaction.on_commit(lambda: get_backend().delete_space(space_id))
+
+
+def ensure_portal_administrators_group(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Put the general administrators' group back on a database emptied since migration 0006
+    created it (``flush``, which transactional tests run), as Django does for permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    from extranet.portal.services import GENERAL_ADMINISTRATORS_GROUP, REVIEW_PERMISSION
+
+    app_label, codename = REVIEW_PERMISSION
+    permission = (
+        Permission.objects.using(using)
+        .filter(content_type__app_label=app_label, codename=codename)
+        .first()
+    )
+    if permission is not None:
+        group, _ = Group.objects.using(using).get_or_create(name=GENERAL_ADMINISTRATORS_GROUP)
+        group.permissions.add(permission)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "documents",
     "calendars",
     "forums",
+    "directory",
 ]
 
 MIDDLEWARE = [
@@ -228,11 +229,25 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
 
 # --- Calendars (Radicale at /dav/) ------------------------------------------------------------
+# "database": collections and items in this database (SQLite embedded, PostgreSQL in production;
+# several app servers may share it). "file": Radicale's own folder (RADICALE_STORAGE_DIR), kept
+# for `manage.py dav_storage import/export` and the benchmark.
+RADICALE_STORAGE = env_str("RADICALE_STORAGE", "database")
 RADICALE_STORAGE_DIR = Path(env_str("RADICALE_STORAGE_DIR", str(VAR_DIR / "radicale")))
 RADICALE_LOG_LEVEL = env_str("RADICALE_LOG_LEVEL", "warning")
 # Where the web agenda reaches CalDAV: this same server by default, or a standalone Radicale.
 CALDAV_URL = env_str("CALDAV_URL", SITE_URL + "/dav/")
 ASGI_MOUNTS = {"/dav": "calendars.dav.app.asgi_application"}
+
+# --- Directory --------------------------------------------------------------------------------
+# Logos and photos: outside any web root, served by the permission-checked views.
+DIRECTORY_MEDIA_DIR = Path(env_str("DIRECTORY_MEDIA_DIR", str(VAR_DIR / "directory")))
+# A card not verified for this many days is "stale": its owners are reminded, editors list it.
+DIRECTORY_STALE_AFTER_DAYS = env_int("DIRECTORY_STALE_AFTER_DAYS", 365)
+DIRECTORY_MAX_IMAGE_MB = env_int("DIRECTORY_MAX_IMAGE_MB", 5)
+# CSV bulk import by directory editors: larger files are refused, to be split.
+DIRECTORY_IMPORT_MAX_MB = env_int("DIRECTORY_IMPORT_MAX_MB", 5)
+DIRECTORY_IMPORT_MAX_ROWS = env_int("DIRECTORY_IMPORT_MAX_ROWS", 20000)
 
 # --- Background tasks (django-tasks, database backend: works on SQLite and PostgreSQL) -------
 TASKS = {
@@ -303,3 +318,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # "auto": PostgreSQL full-text search on PostgreSQL, Whoosh (files in SEARCH_INDEX_DIR) otherwise.
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "auto")
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(VAR_DIR / "search")))
+
+# --- Public portal (/portal/) ---------------------------------------------------------------
+PORTAL_SITE_NAME = env_str("PORTAL_SITE_NAME", "Portail du Pays")
+# Origins whose pages may read the JSON API and feeds from a browser (CORS); "*" for any.
+PORTAL_CORS_ORIGINS = env_list("PORTAL_CORS_ORIGINS")
+# Sites allowed to show the embeddable agenda in an <iframe> (CSP frame-ancestors); empty: any.
+PORTAL_EMBED_ANCESTORS = env_list("PORTAL_EMBED_ANCESTORS")
+# Seconds a browser or shared cache may reuse a public page or feed without asking again.
+PORTAL_CACHE_MAX_AGE = env_int("PORTAL_CACHE_MAX_AGE", 300)
+# Changing it changes every ETag of the portal (forces clients to download pages again).
+PORTAL_ETAG_SALT = env_str("PORTAL_ETAG_SALT")

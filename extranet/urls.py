@@ -57,5 +57,6 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("extranet.portal.public.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,8 @@ def _fast_and_isolated(settings, tmp_path):
     # Tasks run as soon as they are enqueued (after commit); the database worker has its own test.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SEARCH_INDEX_DIR = tmp_path / "search"
+    # Files published on the portal (copied at approval).
+    settings.PORTAL_STORAGE_DIR = tmp_path / "portal"
     # Spaces get a CalDAV calendar when created: keep Radicale's storage per test, never var/.
     settings.RADICALE_STORAGE_DIR = tmp_path / "radicale"
     from calendars.dav.app import reset_application

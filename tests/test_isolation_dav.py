@@ -1,5 +1,5 @@
 """The DAV counterpart of test_isolation.py: nobody outside space A learns anything about any of
-its calendars over CalDAV, whatever the path, method or depth.
+its calendars (CalDAV) or its address book (CardDAV), whatever the path, method or depth.
 
 Every SpaceCalendar row of space A is walked, so a calendar added to a space is covered too.
 """
@@ -13,8 +13,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import etree
 
-from calendars.dav.paths import link_name
+from calendars.dav.paths import ADDRESS_BOOKS_ROOT, address_book_link_name, link_name
 from calendars.models import SpaceCalendar
+from calendars.provisioning import sync_links
+from calendars.services.address_books import replace_space_address_book
 from calendars.services.app_passwords import create_app_password
 from calendars.services.space_calendars import create_space_calendar, sync_user_links
 from extranet.models import Membership
@@ -36,6 +38,16 @@ REPORT_MULTIGET = """<?xml version="1.0" encoding="utf-8"?>
 REPORT_SYNC = b"""<?xml version="1.0" encoding="utf-8"?>
 <d:sync-collection xmlns:d="DAV:"><d:sync-token/><d:sync-level>1</d:sync-level>
 <d:prop><d:getetag/></d:prop></d:sync-collection>"""
+REPORT_ALL_CARDS = b"""<?xml version="1.0" encoding="utf-8"?>
+<cr:addressbook-query xmlns:d="DAV:" xmlns:cr="urn:ietf:params:xml:ns:carddav">
+<d:prop><d:getetag/><cr:address-data/></d:prop></cr:addressbook-query>"""
+REPORT_CARD_MULTIGET = """<?xml version="1.0" encoding="utf-8"?>
+<cr:addressbook-multiget xmlns:d="DAV:" xmlns:cr="urn:ietf:params:xml:ns:carddav">
+<d:prop><d:getetag/><cr:address-data/></d:prop><d:href>{href}</d:href>
+</cr:addressbook-multiget>"""
+MKCOL_ADDRESS_BOOK = b"""<?xml version="1.0" encoding="utf-8"?>
+<d:mkcol xmlns:d="DAV:" xmlns:cr="urn:ietf:params:xml:ns:carddav"><d:set><d:prop>
+<d:resourcetype><d:collection/><cr:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>"""
 PROPFIND_ALL = b"""<?xml version="1.0" encoding="utf-8"?>
 <d:propfind xmlns:d="DAV:"><d:allprop/></d:propfind>"""
 
@@ -46,6 +58,13 @@ def event_ics(uid: str, summary: str) -> bytes:
         f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20261101T090000Z\r\n"
         "DTSTART:20261203T180000Z\r\nDTEND:20261203T200000Z\r\n"
         f"SUMMARY:{summary}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+def vcard(uid: str, name: str) -> bytes:
+    return (
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\nN:{name};;;;\r\n"
+        "TEL;TYPE=WORK:+33 5 55 12 34 56\r\nEND:VCARD\r\n"
     ).encode()
 
 
@@ -69,7 +88,11 @@ class Dav:
             all_headers["Depth"] = depth
         if body:
             all_headers["Content-Type"] = (
-                "text/calendar" if body.startswith(b"BEGIN:") else "application/xml"
+                "text/vcard"
+                if body.startswith(b"BEGIN:VCARD")
+                else "text/calendar"
+                if body.startswith(b"BEGIN:")
+                else "application/xml"
             )
         all_headers.update(headers or {})
         connection = http.client.HTTPConnection(self.host, self.port, timeout=20)
@@ -90,6 +113,11 @@ def leaks(body: bytes, calendar: SpaceCalendar) -> bool:
     markers = [SECRET, calendar.name, calendar.space.name, f"uid-{calendar.slug}"]
     text = body.decode("utf-8", errors="replace")
     return any(marker in text for marker in markers)
+
+
+def book_leaks(body: bytes, space: object) -> bool:
+    text = body.decode("utf-8", errors="replace")
+    return any(marker in text for marker in (SECRET, space.name, "uid-annuaire", "55 12 34 56"))
 
 
 def _auth(user: object) -> tuple[str, str]:
@@ -175,9 +203,44 @@ def test_no_one_outside_the_space_reaches_its_calendars_over_dav(
         assert status == 207
         assert {h for h in hrefs(listing) if h.endswith(".ics")} == {link + "secret.ics"}
 
+    # the space's address book, stored once and linked into members' homes, walked the same way
+    replace_space_address_book(space, {"secret": vcard("uid-annuaire", SECRET).decode()})
+    book = address_book_link_name(space.slug)
+    owner_card = f"/dav/{space_admin.email}/{book}/secret.vcf"
+    seeded_card = dav("GET", owner_card, owner)
+    assert seeded_card[0] == 200
+    sync_links(intruder.email, [], address_books=[space.slug])  # a planted link grants nothing
+    for collection in (
+        f"/dav/{space_admin.email}/{book}/",  # the link in the owner's home
+        f"/dav/{ADDRESS_BOOKS_ROOT}/{space.slug}/",  # where it is stored
+        f"/dav/{intruder.email}/{book}/",  # the same link name in the intruder's own home
+    ):
+        item = collection + "secret.vcf"
+        attempts = [
+            ("PROPFIND", collection, PROPFIND_ALL, "0"),
+            ("PROPFIND", collection, PROPFIND_ALL, "1"),
+            ("PROPFIND", item, PROPFIND_ALL, "0"),
+            ("REPORT", collection, REPORT_ALL_CARDS, "1"),
+            ("REPORT", collection, REPORT_CARD_MULTIGET.format(href=item).encode(), "1"),
+            ("REPORT", collection, REPORT_SYNC, "1"),
+            ("GET", item, b"", None),
+            ("GET", collection, b"", None),
+            ("PUT", item, vcard("uid-annuaire", "Écrasé"), None),
+            ("PUT", collection + "nouveau.vcf", vcard("intrus", "Intrus"), None),
+            ("DELETE", item, b"", None),
+            ("DELETE", collection, b"", None),
+            ("MKCOL", collection, MKCOL_ADDRESS_BOOK, None),
+        ]
+        for method, path, body, depth in attempts:
+            status, payload = dav(method, path, auth, body, depth)
+            assert status in (403, 404), f"{method} {path} → {status}"
+            assert not book_leaks(payload, space), f"{method} {path} leaked"
+    assert dav("GET", owner_card, owner) == seeded_card
+
     # their own home, and the root, never list any of it
     for path, depth in ((f"/dav/{intruder.email}/", "1"), ("/dav/", "1"), ("/dav/", "0")):
         status, payload = dav("PROPFIND", path, auth, PROPFIND_ALL, depth)
         assert status == 207, f"PROPFIND {path} → {status}"
         assert not any(leaks(payload, calendar) for calendar in calendars), path
+        assert not book_leaks(payload, space), path
         assert not any(space.slug in href or space_admin.email in href for href in hrefs(payload))

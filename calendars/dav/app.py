@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import radicale.config
+import radicale.storage
 from a2wsgi import WSGIMiddleware
 from django.conf import settings
 from django.db import close_old_connections
@@ -28,16 +29,29 @@ _application: Any = None
 BODY_METHODS = frozenset({"PUT", "PROPFIND", "PROPPATCH", "REPORT", "MKCALENDAR", "MKCOL", "POST"})
 
 
-def radicale_configuration() -> Any:
-    """Radicale's configuration, built in code (no file), with Maillage's plugins."""
+STORAGE_TYPES = {"database": "calendars.dav.dbstorage", "file": "multifilesystem"}
+
+
+def storage_kind() -> str:
+    """ "database" (rows in Django's database) or "file" (Radicale's folder), from
+    ``settings.RADICALE_STORAGE``."""
+    kind = getattr(settings, "RADICALE_STORAGE", "database")
+    if kind not in STORAGE_TYPES:
+        raise ValueError(f"RADICALE_STORAGE must be one of {sorted(STORAGE_TYPES)}, not {kind!r}")
+    return str(kind)
+
+
+def radicale_configuration(*, storage: str | None = None, folder: str | None = None) -> Any:
+    """Radicale's configuration, built in code (no file), with Maillage's plugins; ``storage``
+    and ``folder`` override the settings (the import/export command reads a given folder)."""
     configuration = radicale.config.load()
     configuration.update(
         {
             "auth": {"type": "calendars.dav.auth", "delay": "0", "realm": "Maillage"},
             "rights": {"type": "calendars.dav.rights", "permit_delete_collection": "True"},
             "storage": {
-                "type": "multifilesystem",
-                "filesystem_folder": str(settings.RADICALE_STORAGE_DIR),
+                "type": STORAGE_TYPES[storage or storage_kind()],
+                "filesystem_folder": folder or str(settings.RADICALE_STORAGE_DIR),
                 "max_sync_token_age": str(30 * 24 * 3600),
             },
             "web": {"type": "none"},
@@ -46,6 +60,18 @@ def radicale_configuration() -> Any:
         "maillage",
     )
     return configuration
+
+
+_storages: dict[tuple[str, str], Any] = {}
+
+
+def load_storage() -> Any:
+    """Radicale's storage as configured, loaded once per kind and folder (loading the file
+    storage probes the file system, ~10 ms), for server-side reads and provisioning."""
+    key = (storage_kind(), str(settings.RADICALE_STORAGE_DIR))
+    if key not in _storages:
+        _storages[key] = radicale.storage.load(radicale_configuration())
+    return _storages[key]
 
 
 def radicale_application() -> Any:

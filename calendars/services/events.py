@@ -36,6 +36,8 @@ from extranet.models import Membership, Space
 logger = logging.getLogger(__name__)
 
 PRODID = "-//Maillage//Agenda web//FR"
+# The commune where an event takes place (for the public portal's filters); DAV clients keep it.
+COMMUNE_PROPERTY = "X-MAILLAGE-COMMUNE"
 SIMPLE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY")
 
 
@@ -66,6 +68,7 @@ class EventDetails:
     categories: tuple[str, ...] = ()
     recurrence: Recurrence = Recurrence.NONE
     until: date | None = None
+    commune: str = ""
 
     @property
     def all_day(self) -> bool:
@@ -437,6 +440,7 @@ def _details_from(event: Any) -> tuple[EventDetails, str]:
         categories=_categories(event),
         recurrence=recurrence,
         until=until,
+        commune=_text(event, COMMUNE_PROPERTY),
     )
     return details, rule_text
 
@@ -468,6 +472,7 @@ def _apply(event: Any, details: EventDetails, *, previous: EventDetails | None) 
     for key in ("summary", "dtstart", "dtend", "duration", "location", "description"):
         event.pop(key, None)
     event.pop("categories", None)
+    event.pop(COMMUNE_PROPERTY, None)
     event.add("summary", details.summary)
     event.add("dtstart", details.start)
     event.add("dtend", details.end)
@@ -477,6 +482,8 @@ def _apply(event: Any, details: EventDetails, *, previous: EventDetails | None) 
         event.add("description", details.description)
     if details.categories:
         event.add("categories", list(details.categories))
+    if details.commune:
+        event.add(COMMUNE_PROPERTY, details.commune)
     if details.recurrence != Recurrence.CUSTOM:
         event.pop("rrule", None)
         if details.recurrence != Recurrence.NONE:

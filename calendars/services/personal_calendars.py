@@ -17,7 +17,7 @@ from calendars.client import (
     agenda_client,
     normalize_color,
 )
-from calendars.dav.paths import LINK_PREFIX, PERSONAL_DEFAULT
+from calendars.dav.paths import PERSONAL_DEFAULT, is_reserved_name
 from extranet.exceptions import MaillageError
 
 DEFAULT_COLOR = "#1d4ed8"
@@ -89,8 +89,9 @@ def _own(dav: AgendaClient, collection: str) -> DavCalendar:
 
 def _collection_name(display_name: str, taken: set[str]) -> str:
     base = slugify(display_name)[:40].strip("-") or "agenda"
-    if base.startswith(LINK_PREFIX) or base == PERSONAL_DEFAULT:
-        # "espace-…" is reserved for links to space calendars (the rights plugin refuses it).
+    if is_reserved_name(base) or base == PERSONAL_DEFAULT:
+        # "espace-…" and "annuaire-…" are kept for links to space collections (the rights
+        # plugin refuses them).
         base = f"agenda-{base}"[:40]
     name = base
     while name in taken:

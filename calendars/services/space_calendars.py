@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calendars import provisioning
 from calendars.models import SpaceCalendar
+from calendars.services import address_books
 from extranet.exceptions import MaillageError
 from extranet.models import Membership, Space
 
@@ -22,16 +23,18 @@ class CalendarNameTaken(MaillageError):
 
 
 def wanted_links(user: Any) -> list[tuple[str, str]]:
-    memberships = Membership.objects.filter(user=user).select_related("space")
-    space_ids = [m.space_id for m in memberships]
     return list(
-        SpaceCalendar.objects.filter(space_id__in=space_ids).values_list("space__slug", "slug")
+        SpaceCalendar.objects.filter(space__memberships__user=user).values_list(
+            "space__slug", "slug"
+        )
     )
 
 
 def sync_user_links(user: Any) -> None:
-    """Bring a person's DAV home in line with their memberships (links only; rights decide)."""
-    provisioning.sync_links(user.email, wanted_links(user))
+    """Bring a person's DAV home in line with their memberships: links to the calendars and the
+    address book of each of their spaces (links only; rights decide on every request)."""
+    space_slugs = list(Membership.objects.filter(user=user).values_list("space__slug", flat=True))
+    provisioning.sync_links(user.email, wanted_links(user), address_books=space_slugs)
 
 
 def sync_space_members(space: Space) -> None:
@@ -79,6 +82,9 @@ def _provision(calendar_id: int) -> None:
 
 
 def provision_space(space: Space) -> SpaceCalendar:
+    """A new space's DAV collections: its (empty) address book and its default calendar."""
+    # Scheduled first, so the address book exists when the calendar's provisioning links members.
+    transaction.on_commit(lambda: address_books.ensure_space_address_book(space))
     existing = SpaceCalendar.objects.filter(space=space, is_default=True).first()
     if existing:
         return existing

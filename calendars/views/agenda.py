@@ -12,12 +12,13 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from calendars import publishing
 from calendars.client import CalendarError, CalendarRefused
 from calendars.services.events import (
     Agenda,
@@ -47,6 +48,9 @@ from calendars.views.grid import (
     weeks_of,
 )
 from calendars.views.scope import AgendaScope, agenda_scope, agenda_view
+from extranet.access import membership_for
+from extranet.portal.selectors import PublicationStatus, publication_status
+from extranet.portal.services import PublicationError, submit_publication
 
 SESSION_KEY = "agenda_hidden_calendars"
 PERIODS: dict[str, Callable[..., Period]] = {
@@ -187,8 +191,61 @@ def event_detail(
     _calendars, event = load_event(
         user=request.user, space=scope.space, collection=collection, uid=uid
     )
-    context = {**scope.context(), "event": event, "Recurrence": Recurrence}
+    publication = _publication(request, scope, event)
+    context = {
+        **scope.context(),
+        "event": event,
+        "Recurrence": Recurrence,
+        "publication": publication,
+        "can_propose": publication is not None and event.details.recurrence == Recurrence.NONE,
+    }
     return render(request, "calendars/event_detail.html", context)
+
+
+def _publication(
+    request: HttpRequest, scope: AgendaScope, event: StoredEvent
+) -> PublicationStatus | None:
+    """The event's publication state, for the space's editors only (None for anyone else and
+    for personal calendars)."""
+    key = publishing.key_for_collection(event.calendar.name, event.uid)
+    if key is None:
+        return None
+    space_slug = event.calendar.dav.space_slug
+    membership = (
+        scope.membership
+        if scope.membership is not None and scope.membership.space.slug == space_slug
+        else membership_for(request.user, space_slug)
+    )
+    if membership is None or not membership.can(publishing.ABILITY):
+        return None
+    return publication_status(publishing.KIND, key)
+
+
+@require_POST
+@login_required
+@agenda_view
+def event_propose(
+    request: HttpRequest, collection: str, uid: str, slug: str | None = None
+) -> HttpResponse:
+    """Propose the event for the public portal (editors of its space)."""
+    scope = agenda_scope(request, slug)
+    key = publishing.key_for_collection(collection, uid)
+    if key is None or (scope.space is not None and not key.startswith(f"{scope.space.slug}/")):
+        raise Http404
+    try:
+        proposal = submit_publication(user=request.user, kind=publishing.KIND, source_key=key)
+    except PublicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "« %(name)s » est proposé au portail public : un administrateur général va le "
+                "relire avant publication."
+            )
+            % {"name": proposal.title},
+        )
+    return redirect(scope.url("event_detail", collection=collection, uid=uid))
 
 
 @login_required

@@ -58,6 +58,14 @@ class EventForm(forms.Form):
         help_text=_("Une heure après le début si vous la laissez vide."),
     )
     location = forms.CharField(label=_("Lieu"), max_length=200, required=False)
+    commune = forms.CharField(
+        label=_("Commune"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "Facultatif : la commune du lieu, pour le portail public (filtre par commune)."
+        ),
+    )
     description = forms.CharField(
         label=_("Description"),
         max_length=5000,
@@ -152,6 +160,7 @@ class EventForm(forms.Form):
             categories=_split(data.get("category", "")),
             recurrence=recurrence,
             until=until,
+            commune=" ".join(data.get("commune", "").split()),
         )
         return data
 
@@ -187,6 +196,7 @@ def stored_event_initial(event: StoredEvent) -> dict[str, Any]:
         "title": details.summary,
         "all_day": details.all_day,
         "location": details.location,
+        "commune": details.commune,
         "description": details.description,
         "category": ", ".join(details.categories),
         "recurrence": details.recurrence.value,

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from documents import policy, selectors
+from documents import policy, publishing, selectors
 from documents.forms import CommentForm
 from documents.models import DocumentKind, Folder
 from documents.services.comments import add_comment
@@ -17,6 +17,7 @@ from documents.services.documents import restore_document
 from documents.services.folders import ancestors, set_watch
 from extranet.access import access_space
 from extranet.models import Membership
+from extranet.portal.selectors import publication_status
 
 
 def _listing(request: HttpRequest, membership: Membership, folder: Folder | None) -> HttpResponse:
@@ -67,10 +68,15 @@ def folder_watch(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need="documents.view")
     document = selectors.document_for(membership, pk)
+    can_propose = publishing.can_propose(membership, document)
     return render(
         request,
         "documents/detail.html",
         {
+            "can_propose": can_propose,
+            "publication": (
+                publication_status(publishing.KIND, str(document.pk)) if can_propose else None
+            ),
             "membership": membership,
             "space": membership.space,
             "document": document,

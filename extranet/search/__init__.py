@@ -16,6 +16,7 @@ from django.db import connection
 from django.dispatch import receiver
 
 from extranet.search.base import (
+    TERRITORY_SPACE_ID,
     IndexEntry,
     SearchBackend,
     SearchHit,
@@ -31,6 +32,7 @@ __all__ = [
     "SearchHit",
     "SearchQuery",
     "SearchResults",
+    "TERRITORY_SPACE_ID",
     "create_backend",
     "get_backend",
     "indexers",

@@ -30,6 +30,10 @@ from django.utils import timezone
 # Bodies longer than this are cut before indexing: PostgreSQL's tsvector is limited to 1 MB
 # and highlighting re-reads the body, so a pathological extraction must not break indexing.
 MAX_BODY_CHARS = 500_000
+# Entries that belong to no space but to the whole territory (the directory): indexed under
+# this reserved id, which no space has (ids start at 1); the global search adds it for every
+# signed-in user, so such entries must hold only what any signed-in user may see.
+TERRITORY_SPACE_ID = 0
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 200
 

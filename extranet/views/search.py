@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.utils.safestring import mark_safe
 
-from extranet.search import SearchQuery, get_backend
+from extranet.search import TERRITORY_SPACE_ID, SearchQuery, get_backend
 from extranet.search_ui import facet_names, search_kinds
 from extranet.selectors import members_of, readable_memberships
 
@@ -30,7 +30,11 @@ def search(request: HttpRequest) -> HttpResponse:
     text = params.get("q", "").strip()[:200]
     space_slug = params.get("space", "")
     chosen = by_slug.get(space_slug)
+    # Territory-wide entries (the directory) are for every signed-in user, unless the search
+    # is narrowed to one space.
     space_ids = [chosen.space_id] if chosen else [m.space_id for m in memberships]
+    if not space_slug:
+        space_ids.append(TERRITORY_SPACE_ID)
     if space_slug and chosen is None:
         space_ids = []  # not a member (or no such space): nothing, and nothing revealed
     facets = {name: params[name] for name in facet_names() if params.get(name)}
@@ -53,9 +57,15 @@ def search(request: HttpRequest) -> HttpResponse:
             page=page,
         )
         results = get_backend().search(query)
-    spaces = {m.space_id: m.space for m in memberships}
+    spaces: dict[int, object] = {m.space_id: m.space for m in memberships}
+    # A territory-wide hit is labelled by its kind ("Annuaire : personnes") instead of a space.
+    kind_labels = {kind.name: {"name": kind.label} for kind in search_kinds()}
     hits = [
-        {"hit": hit, "space": spaces.get(hit.space_id), "snippet": mark_safe(hit.snippet_html)}  # noqa: S308 — backends escape user text
+        {
+            "hit": hit,
+            "space": spaces.get(hit.space_id) or kind_labels.get(hit.kind),
+            "snippet": mark_safe(hit.snippet_html),  # noqa: S308 — backends escape user text
+        }
         for hit in (results.hits if results else [])
     ]
 

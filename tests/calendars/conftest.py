@@ -33,19 +33,58 @@ def _mounted(environ: dict[str, Any], start_response: Any) -> Any:
     return dav_wsgi(environ, start_response)
 
 
+_one_at_a_time = threading.Lock()
+
+
+def _serialised(environ: dict[str, Any], start_response: Any) -> Any:
+    # Request threads reach the in-memory database through SQLite's shared cache, whose table
+    # locks fail at once instead of waiting: one request at a time there. (A database file
+    # waits for its lock; PostgreSQL runs the requests concurrently, see test_dav_storage.)
+    with _one_at_a_time:
+        return _mounted(environ, start_response)
+
+
+def _own_connections(environ: dict[str, Any], start_response: Any) -> Any:
+    try:
+        return _mounted(environ, start_response)
+    finally:
+        connections.close_all()  # each request thread had its own; the thread ends now
+
+
 @pytest.fixture
-def dav_server(settings, tmp_path, transactional_db) -> Iterator[str]:
-    """URL of /dav/ on a live server sharing the test database; CALDAV_URL points at it."""
+def radicale_storage_kind(settings) -> str:
+    """The Radicale storage the test runs on ("database" or "file"; see ``dav_server``)."""
+    return str(settings.RADICALE_STORAGE)
+
+
+@pytest.fixture
+def dav_server(request, settings, tmp_path, transactional_db) -> Iterator[str]:
+    """URL of /dav/ on a live server sharing the test database; CALDAV_URL points at it.
+
+    The storage is the configured one ("database") unless a test parametrises this fixture:
+    ``pytest.mark.parametrize("dav_server", ["database", "file"], indirect=True)``.
+
+    An in-memory SQLite database is shared with the server's threads and served one request at
+    a time; any other database gets one connection per request thread, as in production
+    (transactions of concurrent writers then really are concurrent)."""
+    settings.RADICALE_STORAGE = getattr(request, "param", None) or settings.RADICALE_STORAGE
     settings.RADICALE_STORAGE_DIR = tmp_path / "radicale"
     reset_application()
     connection = connections["default"]
-    connection.inc_thread_sharing()
+    shared = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if shared:
+        connection.inc_thread_sharing()
     server = make_server(
-        "127.0.0.1", 0, _mounted, server_class=_ThreadingServer, handler_class=_QuietHandler
+        "127.0.0.1",
+        0,
+        _serialised if shared else _own_connections,
+        server_class=_ThreadingServer,
+        handler_class=_QuietHandler,
     )
 
     def serve() -> None:
-        connections["default"] = connection  # share the (possibly in-memory) test database
+        if shared:
+            connections["default"] = connection  # share the in-memory test database
         server.serve_forever(poll_interval=0.05)
 
     thread = threading.Thread(target=serve, daemon=True)
@@ -56,5 +95,6 @@ def dav_server(settings, tmp_path, transactional_db) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-    connection.dec_thread_sharing()
+    if shared:
+        connection.dec_thread_sharing()
     reset_application()

@@ -105,8 +105,9 @@ def test_dav_mount_answers_401_from_radicale():
     assert headers["www-authenticate"] == 'Basic realm="Maillage"'
 
 
-def test_well_known_caldav_redirects_to_the_mount():
-    status, headers, _body = asgi("GET", "/.well-known/caldav")
+@pytest.mark.parametrize("service", ["caldav", "carddav"])
+def test_well_known_caldav_redirects_to_the_mount(service):
+    status, headers, _body = asgi("GET", f"/.well-known/{service}")
     assert status == 301
     assert headers["location"] == "/dav/"
 

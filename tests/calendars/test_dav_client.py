@@ -10,7 +10,11 @@ import pytest
 from calendars.services.app_passwords import create_app_password
 from calendars.services.space_calendars import sync_user_links
 
-pytestmark = pytest.mark.slow
+# Real clients against both storages: the database one (the default) and Radicale's folder.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("dav_server", ["database", "file"], indirect=True),
+]
 
 
 def _client(url: str, user: object, secret: str) -> caldav.DAVClient:

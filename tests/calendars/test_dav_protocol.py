@@ -20,10 +20,10 @@ from django.core.cache.backends import locmem
 from lxml import etree
 
 from calendars.dav import auth as dav_auth
-from calendars.dav.app import asgi_application
-from calendars.dav.paths import link_name
+from calendars.dav.app import asgi_application, load_storage
+from calendars.dav.paths import address_book_link_name, link_name
 from calendars.models import SpaceCalendar
-from calendars.provisioning import sync_links
+from calendars.provisioning import remove_links, sync_links
 from calendars.services.app_passwords import create_app_password, revoke_app_password
 from calendars.services.space_calendars import sync_user_links
 from extranet.models import AuditEvent, Membership
@@ -547,7 +547,12 @@ def test_personal_calendars_are_created_and_deleted_only_in_ones_own_home(
     theirs = home(reader) + "squat/"
     assert dav("MKCALENDAR", theirs, auth=auth, body=mkcalendar_body("Squat")).status == 403
     # not under a name that looks like a space link
-    for name in ("espace-faux", "espace-elus--faux", "espace-tourisme--agenda"):
+    for name in (
+        "espace-faux",
+        "espace-elus--faux",
+        "espace-tourisme--agenda",
+        "annuaire-tourisme",
+    ):
         reply = dav("MKCALENDAR", home(member) + name + "/", auth=auth, body=mkcalendar_body(name))
         assert reply.status == 403, (name, reply.status)
     # nor inside the space calendar or the storage tree
@@ -558,6 +563,7 @@ def test_personal_calendars_are_created_and_deleted_only_in_ones_own_home(
         home(reader),
         home(reader) + "personnel/",
         space_link(reader),
+        home(reader) + address_book_link_name("elus") + "/",
     }
 
 
@@ -582,8 +588,9 @@ def test_a_collection_squatting_a_link_name_does_not_break_link_sync(
     """A calendar made under a link's name before the link exists (a new space calendar, say)
     must not make every later sync of that member's links crash."""
     auth = credentials(member)
-    link = settings.RADICALE_STORAGE_DIR / "collection-root" / member.email / "espace-elus--agenda"
-    link.unlink()  # as if the link had not been made yet
+    storage = load_storage()
+    with storage.acquire_lock("w"):  # as if the link had not been made yet
+        remove_links(storage, member.email, prefixes=[link_name("elus", "agenda")])
     dav("MKCALENDAR", space_link(member), auth=auth, body=mkcalendar_body("Squat"))
     sync_user_links(member)  # no FileExistsError
     remove_member(membership=membership(space_admin, space), target=membership(member, space))

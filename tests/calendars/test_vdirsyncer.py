@@ -15,7 +15,11 @@ from calendars.dav.paths import link_name
 from calendars.services.app_passwords import create_app_password
 from calendars.services.space_calendars import sync_user_links
 
-pytestmark = pytest.mark.slow
+# Real clients against both storages: the database one (the default) and Radicale's folder.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("dav_server", ["database", "file"], indirect=True),
+]
 
 VDIRSYNCER = Path(sys.executable).with_name("vdirsyncer")
 SPACE_CALENDAR_NAME = "Agenda · Élus et agents du Pays"
