@@ -15,8 +15,10 @@ example domains).
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -1067,7 +1069,46 @@ def seed(context: DemoContext) -> dict[str, int]:
 
     for demo in ORGANISATIONS:
         _age(Organisation, organisations[demo.key].pk, context, demo.stale_days)
-    return {"organisations": len(organisations), "people": Person.objects.count()}
+    public, pending = _propose_to_portal(editor, organisations, users)
+    return {
+        "organisations": len(organisations),
+        "people": Person.objects.count(),
+        "public": public,
+        "pending": pending,
+    }
+
+
+# On the public portal: these organisations' cards are proposed by the directory editor and
+# approved by the general administrator; these people propose their own card, left pending.
+PORTAL_APPROVED = ("ot", "mediatheque", "epn", "mairie-sa")
+PORTAL_PENDING_PEOPLE = ("camille.fontaine",)
+
+
+def _propose_to_portal(
+    editor: Any, organisations: dict[str, Organisation], users: Mapping[str, Any]
+) -> tuple[int, int]:
+    """Through the workflow's services, as on the card's "Proposer au portail" page."""
+    from directory.services.publication import propose_card_for_portal
+    from extranet.portal.demo import demo_reviewer
+    from extranet.portal.services import approve_publication
+
+    reviewer = demo_reviewer()
+    public = pending = 0
+    for key in PORTAL_APPROVED:
+        organisation = organisations[key]
+        proposal = propose_card_for_portal(
+            actor=editor, card=organisation, intent=organisation.portal_intent
+        )
+        if proposal is not None:
+            approve_publication(reviewer=reviewer, request=proposal)
+            public += 1
+    for local_part in PORTAL_PENDING_PEOPLE:
+        person = Person.objects.get(user=users[local_part])
+        if propose_card_for_portal(
+            actor=users[local_part], card=person, intent=person.portal_intent
+        ):
+            pending += 1
+    return public, pending
 
 
 def finish(seeded: dict[str, int]) -> str:
@@ -1082,5 +1123,8 @@ def finish(seeded: dict[str, int]) -> str:
     return (
         f"Directory: {seeded['organisations']} organisations, {seeded['people']} cards "
         f"(« Annuaire »; directory editor: {editors}; compare Hélène Marchand's card signed "
-        "in as herself, as Sophie Lefèvre and as Camille Fontaine)."
+        "in as herself, as Sophie Lefèvre and as Camille Fontaine).\n"
+        f"Portal directory: {seeded.get('public', 0)} organisation cards public at "
+        f"/portal/directory/, {seeded.get('pending', 0)} person card proposal(s) awaiting the "
+        "general administrator at /publication/"
     )

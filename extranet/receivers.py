@@ -81,9 +81,14 @@ def forget_deleted_space_in_search(sender: Any, instance: Space, **kwargs: Any) 
 def ensure_portal_administrators_group(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """Put the general administrators' group back on a database emptied since migration 0006
     created it (``flush``, which transactional tests run), as Django does for permissions."""
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     from extranet.portal.services import GENERAL_ADMINISTRATORS_GROUP, REVIEW_PERMISSION
+
+    # "extranet" comes before django.contrib.auth in INSTALLED_APPS, so this receiver runs before
+    # auth's own: create the app's permissions first (idempotent, as auth does it).
+    create_permissions(sender, verbosity=0, using=using)
 
     app_label, codename = REVIEW_PERMISSION
     permission = (

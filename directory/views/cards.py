@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.text import slugify
 
-from directory import selectors
+from directory import publishing, selectors
 from directory.views._common import picture_response, viewer_of
 from directory.visibility import organisation_card, person_card
+from extranet.portal.selectors import publication_status
 
 
 def _person_context(request: HttpRequest, pk: int) -> dict[str, object]:
@@ -28,9 +31,18 @@ def _organisation_context(request: HttpRequest, pk: int) -> dict[str, object]:
     }
 
 
+def _with_publication(context: dict[str, object], kind: str) -> dict[str, object]:
+    """The card's state on the public portal, for those who may propose it."""
+    card: Any = context["card"]
+    if card.can_edit:
+        context["publication"] = publication_status(kind, str(card.pk))
+    return context
+
+
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "directory/person.html", _person_context(request, pk))
+    context = _with_publication(_person_context(request, pk), publishing.PERSON)
+    return render(request, "directory/person.html", context)
 
 
 @login_required
@@ -40,7 +52,8 @@ def person_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "directory/organisation.html", _organisation_context(request, pk))
+    context = _with_publication(_organisation_context(request, pk), publishing.ORGANISATION)
+    return render(request, "directory/organisation.html", context)
 
 
 @login_required

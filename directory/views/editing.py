@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directory import policy, selectors
+from directory import policy, publishing, selectors
 from directory.forms import (
     ContactFormSet,
     FunctionFormSet,
@@ -28,9 +28,12 @@ from directory.forms import (
     PictureForm,
     PortalIntentForm,
 )
-from directory.models import Organisation, Person
+from directory.models import Organisation, Person, PortalIntent
 from directory.services import cards as services
+from directory.services.publication import propose_card_for_portal
 from directory.views._common import error_summary
+from extranet.portal.selectors import publication_status
+from extranet.portal.services import PublicationError
 
 
 def _contacts_initial(card: Person | Organisation) -> list[dict[str, Any]]:
@@ -409,7 +412,8 @@ def verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 def portal_intent(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """What the card's owner would like to see on the public portal."""
+    """What the card's owner would like to see on the public portal: the choice is recorded and
+    proposed to the portal's general administrator (or the pending proposal withdrawn)."""
     card = _card(request, kind, pk)
     allowed = (
         policy.can_edit_person(request.user, card)
@@ -420,20 +424,37 @@ def portal_intent(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PortalIntentForm(request.POST or None, initial={"intent": card.portal_intent})
     if request.method == "POST" and form.is_valid():
-        services.set_portal_intent(
-            actor=request.user, card=card, intent=form.cleaned_data["intent"]
-        )
-        messages.success(
-            request,
-            _(
-                "Votre choix est enregistré. L'équipe du portail l'examinera avant toute "
-                "publication."
-            ),
-        )
-        return redirect(card)
+        intent = form.cleaned_data["intent"]
+        try:
+            proposal = propose_card_for_portal(actor=request.user, card=card, intent=intent)
+        except PublicationError as exc:
+            form.add_error("intent", exc.message)
+        else:
+            messages.success(request, _portal_message(intent, proposal))
+            return redirect(card)
     return render(
         request,
         "directory/portal_intent.html",
-        {"card_object": card, "form": form, "kind": kind, "errors": error_summary(form)},
+        {
+            "card_object": card,
+            "form": form,
+            "kind": kind,
+            "errors": error_summary(form),
+            "publication": publication_status(publishing.kind_name(card), str(card.pk)),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _portal_message(intent: str, proposal: Any) -> str:
+    if intent != PortalIntent.NONE:
+        return _(
+            "Votre proposition est transmise à l'équipe du portail : elle la relira avant toute "
+            "publication."
+        )
+    if proposal is not None:
+        return _("Votre choix est enregistré et la proposition en attente est retirée.")
+    return _(
+        "Votre choix est enregistré. Si la fiche est déjà sur le portail, l'équipe du portail "
+        "la retirera."
     )

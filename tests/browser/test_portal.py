@@ -2,7 +2,7 @@
 violation, the filter form works, the print stylesheet hides the navigation, the embedded agenda
 shows inside another page's iframe."""
 
-# ruff: noqa: F811  (fixtures imported from tests.browser.conftest and public_fixtures)
+# ruff: noqa: F811  (fixtures imported from tests.extranet.portal.public_fixtures)
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import (  # noqa: F401 — fixtures
-    assert_accessible,
-    browser,
-    chromium_executable,
-    page,
-)
+from tests.browser.conftest import assert_accessible
 from tests.extranet.portal.public_fixtures import (  # noqa: F401 — fixtures
     brochure_payload,
     contributor,
