@@ -7,6 +7,7 @@ problems at its top (status 400); nothing is saved until every part is right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -194,26 +196,51 @@ def person_picture(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for(request.user, pk)
     if not policy.can_edit_person(request.user, person):
         raise PermissionDenied
+
+    def save(**kwargs: Any) -> None:
+        services.set_person_photo(actor=request.user, person=person, **kwargs)
+
+    outcome = _save_picture(
+        request,
+        save=save,
+        edit_url=reverse("directory:person_edit", kwargs={"pk": person.pk}),
+        saved=_("La photo est enregistrée."),
+        removed=_("La photo est retirée."),
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    picture_form = outcome
+    forms = _person_forms(_as_get(request), person, selectors.organisation_options())
+    return _render_person_form(request, person, forms, picture_form, status=400)
+
+
+def _save_picture(
+    request: HttpRequest,
+    *,
+    save: Callable[..., None],
+    edit_url: str,
+    saved: str,
+    removed: str,
+) -> HttpResponse | PictureForm:
+    """The photo/logo form of a card: remove, or validate and save the upload. Returns the
+    redirect after success, or the bound form with its errors."""
     if "remove" in request.POST:
-        services.set_person_photo(actor=request.user, person=person, upload=None)
-        messages.success(request, _("La photo est retirée."))
-        return redirect("directory:person_edit", pk=person.pk)
+        save(upload=None)
+        messages.success(request, removed)
+        return redirect(edit_url)
     picture_form = PictureForm(request.POST, request.FILES, auto_id="picture-%s")
     if picture_form.is_valid():
         try:
-            services.set_person_photo(
-                actor=request.user,
-                person=person,
+            save(
                 upload=picture_form.cleaned_data["picture"],
                 audience=picture_form.cleaned_data["audience"],
             )
         except services.InvalidImage as exc:
             picture_form.add_error("picture", str(exc))
         else:
-            messages.success(request, _("La photo est enregistrée."))
-            return redirect("directory:person_edit", pk=person.pk)
-    forms = _person_forms(_as_get(request), person, selectors.organisation_options())
-    return _render_person_form(request, person, forms, picture_form, status=400)
+            messages.success(request, saved)
+            return redirect(edit_url)
+    return picture_form
 
 
 def _as_get(request: HttpRequest) -> HttpRequest:
@@ -370,24 +397,20 @@ def organisation_picture(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_for(request.user, pk)
     if not policy.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
-    if "remove" in request.POST:
-        services.set_organisation_logo(actor=request.user, organisation=organisation)
-        messages.success(request, _("Le logo est retiré."))
-        return redirect("directory:organisation_edit", pk=organisation.pk)
-    picture_form = PictureForm(request.POST, request.FILES, auto_id="picture-%s")
-    if picture_form.is_valid():
-        try:
-            services.set_organisation_logo(
-                actor=request.user,
-                organisation=organisation,
-                upload=picture_form.cleaned_data["picture"],
-                audience=picture_form.cleaned_data["audience"],
-            )
-        except services.InvalidImage as exc:
-            picture_form.add_error("picture", str(exc))
-        else:
-            messages.success(request, _("Le logo est enregistré."))
-            return redirect("directory:organisation_edit", pk=organisation.pk)
+
+    def save(**kwargs: Any) -> None:
+        services.set_organisation_logo(actor=request.user, organisation=organisation, **kwargs)
+
+    outcome = _save_picture(
+        request,
+        save=save,
+        edit_url=reverse("directory:organisation_edit", kwargs={"pk": organisation.pk}),
+        saved=_("Le logo est enregistré."),
+        removed=_("Le logo est retiré."),
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    picture_form = outcome
     forms = _organisation_forms(_as_get(request), organisation, selectors.organisation_options())
     return _render_organisation_form(request, organisation, forms, picture_form, status=400)
 

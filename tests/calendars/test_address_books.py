@@ -30,8 +30,8 @@ from extranet.roles import Role
 from extranet.services.memberships import add_member, remove_member
 from extranet.services.spaces import create_space, update_space_settings
 from tests.calendars.test_dav_protocol import NS, Dav, Reply
-from tests.calendars.test_vdirsyncer import _run, _toml_string
 from tests.conftest import make_user
+from tests.support.vdirsyncer import run, write_config
 
 CR = "urn:ietf:params:xml:ns:carddav"
 BOOK_NAME = "Annuaire · Élus et agents du Pays"
@@ -382,34 +382,19 @@ def test_vdirsyncer_given_only_the_server_url_syncs_the_space_address_book(
     _app_password, secret = create_app_password(user=member, name="vdirsyncer")
     local = tmp_path / "contacts"
     local.mkdir()
-    config = tmp_path / "config"
-    config.write_text(
-        f"""
-[general]
-status_path = {_toml_string(str(tmp_path / "status"))}
-
-[pair annuaires]
-a = "serveur"
-b = "portable"
-collections = ["from a", "from b"]
-conflict_resolution = "a wins"
-
-[storage serveur]
-type = "carddav"
-url = {_toml_string(dav_server)}
-username = {_toml_string(member.email)}
-password = {_toml_string(secret)}
-
-[storage portable]
-type = "filesystem"
-path = {_toml_string(str(local))}
-fileext = ".vcf"
-""",
-        encoding="utf-8",
+    config = write_config(
+        tmp_path,
+        pair="annuaires",
+        storage_type="carddav",
+        url=dav_server,
+        username=member.email,
+        password=secret,
+        local=local,
+        fileext=".vcf",
     )
 
-    _run(config, "discover", "annuaires")
-    _run(config, "sync", "annuaires")
+    run(config, "discover", "annuaires")
+    run(config, "sync", "annuaires")
 
     assert [p.name for p in local.iterdir()] == [address_book_link_name("elus")]
     folder = local / address_book_link_name("elus")
@@ -417,7 +402,7 @@ fileext = ".vcf"
 
     # a card removed from the book disappears at the next sync
     replace_space_address_book(space, {"person-1": CARDS["person-1"]})
-    _run(config, "sync", "annuaires")
+    run(config, "sync", "annuaires")
     assert _cards(folder) == {"Marie Membre"}
 
 

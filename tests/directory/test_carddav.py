@@ -21,9 +21,9 @@ from extranet.models import Membership
 from extranet.roles import Role
 from extranet.services.memberships import add_member, remove_member
 from tests.calendars.conftest import dav_server  # noqa: F401 - the live Radicale fixture
-from tests.calendars.test_vdirsyncer import _run, _toml_string
 from tests.conftest import make_user
 from tests.directory.builders import organisation_card, person_card_for
+from tests.support.vdirsyncer import run, write_config
 
 # The audience of each of Jeanne's contact points: the book shows the first three.
 CONTACTS = {
@@ -246,35 +246,19 @@ def test_vdirsyncer_syncs_the_space_book_without_private_fields(
     _app_password, secret = create_app_password(user=member, name="Téléphone")
     local = tmp_path / "contacts"
     local.mkdir()
-    config = tmp_path / "config"
-    config.write_text(
-        f"""
-[general]
-status_path = {_toml_string(str(tmp_path / "status"))}
-
-[pair annuaires]
-a = "serveur"
-b = "portable"
-collections = ["from a"]
-conflict_resolution = "a wins"
-
-[storage serveur]
-type = "carddav"
-url = {_toml_string(dav_server)}
-username = {_toml_string(member.email)}
-password = {_toml_string(secret)}
-read_only = true
-
-[storage portable]
-type = "filesystem"
-path = {_toml_string(str(local))}
-fileext = ".vcf"
-""",
-        encoding="utf-8",
+    config = write_config(
+        tmp_path,
+        pair="annuaires",
+        storage_type="carddav",
+        url=dav_server,
+        username=member.email,
+        password=secret,
+        local=local,
+        fileext=".vcf",
     )
 
-    _run(config, "discover", "annuaires")
-    _run(config, "sync", "annuaires")
+    run(config, "discover", "annuaires")
+    run(config, "sync", "annuaires")
 
     folder = local / address_book_link_name("elus")
     assert [p.name for p in local.iterdir()] == [folder.name]
@@ -293,7 +277,7 @@ fileext = ".vcf"
         value="+33 5 49 zq7-nouveau"
     )
     cards_changed(person_ids=[person.pk])  # autocommit: the task runs now
-    _run(config, "sync", "annuaires")
+    run(config, "sync", "annuaires")
     everything = "\n".join(synced_texts(folder).values())
     assert "zq7-nouveau" in everything and "zq7-p-phone" not in everything
     assert "zq7-p-mobile" not in everything

@@ -482,6 +482,27 @@ def test_a_fake_picture_is_refused_with_an_explanation(client, sample, member):
     assert not Person.objects.get(pk=sample.jeanne.pk).photo
 
 
+def test_an_editor_sends_then_removes_a_logo(client, sample, member):
+    logo_url = reverse("directory:organisation_logo", args=[sample.mairie.pk])
+    picture_url = reverse("directory:organisation_picture", args=[sample.mairie.pk])
+    edit_url = reverse("directory:organisation_edit", args=[sample.mairie.pk])
+
+    client.force_login(member)  # not a manager of the mairie: nothing changes
+    upload = ContentFile(png(), name="logo.png")
+    assert client.post(picture_url, {"picture": upload, "audience": "public"}).status_code == 403
+    assert not Organisation.objects.get(pk=sample.mairie.pk).logo
+
+    client.force_login(sample.editor)
+    upload = ContentFile(png(), name="logo.png")
+    response = client.post(picture_url, {"picture": upload, "audience": "public"})
+    assert response.status_code == 302 and response["Location"] == edit_url
+    assert client.get(logo_url).status_code == 200
+    response = client.post(picture_url, {"remove": "1"})
+    assert response.status_code == 302 and response["Location"] == edit_url
+    assert not Organisation.objects.get(pk=sample.mairie.pk).logo
+    assert client.get(logo_url).status_code == 404
+
+
 def test_vcard_download_holds_what_the_viewer_sees(client, sample, outsider, member):
     url = reverse("directory:person_vcard", args=[sample.jeanne.pk])
     client.force_login(outsider)
