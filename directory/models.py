@@ -16,14 +16,15 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from extranet.storage import SettingFolderStorage
 
 
 class Audience(models.TextChoices):
@@ -74,14 +75,10 @@ DEFAULT_CONTACT_AUDIENCE: dict[str, str] = {
 }
 
 
-class _DirectoryStorage(LazyObject):  # type: ignore[type-arg]
-    """Logos and photos, outside the web root; served by permission-checked views."""
-
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.DIRECTORY_MEDIA_DIR)
-
-
-directory_storage = _DirectoryStorage()
+def directory_storage() -> Storage:
+    """Logos and photos, outside the web root (``DIRECTORY_MEDIA_DIR``); served by
+    permission-checked views."""
+    return SettingFolderStorage("DIRECTORY_MEDIA_DIR", "directory")
 
 
 def _media_name(instance: Any, filename: str) -> str:

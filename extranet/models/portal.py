@@ -6,37 +6,21 @@ static export, sitemaps) reads from there and nowhere else.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def portal_storage_dir() -> str:
-    return str(getattr(settings, "PORTAL_STORAGE_DIR", None) or (settings.VAR_DIR / "portal"))
-
-
-class PortalStorage(FileSystemStorage):
-    """Published files, outside the web root. The folder is read from settings at each use
-    (``PORTAL_STORAGE_DIR``, default ``var/portal``), so tests and deployments can move it."""
-
-    @property
-    def base_location(self) -> str:
-        return portal_storage_dir()
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
+from extranet.storage import SettingFolderStorage
 
 
 def portal_storage() -> Storage:
     """Where published files live (the callable keeps the path out of migrations)."""
-    return PortalStorage()
+    return SettingFolderStorage("PORTAL_STORAGE_DIR", "portal")
 
 
 class ImmutableSnapshotError(RuntimeError):
