@@ -109,7 +109,13 @@ def _kind_of(path: str) -> str:
 def _body(response: HttpResponseBase) -> bytes:
     if getattr(response, "streaming", False):
         content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-        response.close()
+        # Close the streamed file, but not through ``response.close()``: that sends
+        # ``request_finished``, whose receiver closes the database connection (and, inside a
+        # transaction on PostgreSQL, the transaction with it) although no request ended here.
+        closers = getattr(response, "_resource_closers", [])
+        for closer in closers:
+            closer()
+        closers.clear()
         return content
     return bytes(response.content)  # type: ignore[attr-defined]
 

@@ -28,7 +28,24 @@ from tests.extranet.portal.public_fixtures import (  # noqa: E402, F401 — fixt
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-def test_api_conforms_and_never_fails(workflow):
+@pytest.fixture
+def keep_test_connection():
+    """A bare WSGIHandler closes old database connections at each request's start and end;
+    inside the test's transaction that would close it (PostgreSQL). Django's test client
+    disconnects the same receivers: do as it does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_api_conforms_and_never_fails(workflow, keep_test_connection):
     workflow.publish("event", "e/1", event_payload("Concert"))
     workflow.publish("event", "e/2", event_payload("Fête", all_day=True))
     workflow.publish(
