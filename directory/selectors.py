@@ -389,8 +389,13 @@ def person_for(user: Any, pk: int) -> Person:
     return person
 
 
+def organisation_or_none(user: Any, pk: int) -> Organisation | None:
+    """An organisation the user may see, or None (a choice in a form that vanished since)."""
+    return Organisation.objects.visible_to(user).filter(pk=pk).first()
+
+
 def organisation_for(user: Any, pk: int) -> Organisation:
-    organisation = Organisation.objects.visible_to(user).filter(pk=pk).first()
+    organisation = organisation_or_none(user, pk)
     if organisation is None:
         raise Http404
     return organisation

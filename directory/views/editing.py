@@ -321,13 +321,13 @@ def _render_organisation_form(
     )
 
 
-def _organisation_values(form: OrganisationForm, contacts: Any) -> dict[str, Any]:
+def _organisation_values(user: Any, form: OrganisationForm, contacts: Any) -> dict[str, Any]:
     data = form.cleaned_data
     parent_id = data.get("parent")
     values: dict[str, Any] = {
         "kind": data["kind"],
         "name": data["name"],
-        "parent": Organisation.objects.filter(pk=parent_id).first() if parent_id else None,
+        "parent": selectors.organisation_or_none(user, parent_id) if parent_id else None,
         "commune": data["commune"],
         "postal_code": data["postal_code"],
         "address": data["address"],
@@ -360,7 +360,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_organisation(
                 actor=request.user,
                 organisation=organisation,
-                **_organisation_values(form, contacts),
+                **_organisation_values(request.user, form, contacts),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -381,7 +381,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     if _all_valid(*forms):
         try:
             organisation = services.create_organisation(
-                actor=request.user, **_organisation_values(form, contacts)
+                actor=request.user, **_organisation_values(request.user, form, contacts)
             )
         except ValidationError as exc:
             form.add_error(None, exc)
