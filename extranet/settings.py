@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "calendars",
     "forums",
     "directory",
+    "training",
 ]
 
 MIDDLEWARE = [
