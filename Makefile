@@ -34,7 +34,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy extranet documents calendars forums directory
+	$(BIN)/mypy extranet documents calendars forums directory training
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -55,7 +55,7 @@ lock:
 	var/lockenv/bin/pip freeze --exclude maillage > requirements.lock
 	rm -rf var/lockenv
 
-APPS_WITH_MESSAGES := extranet documents calendars forums directory
+APPS_WITH_MESSAGES := extranet documents calendars forums directory training
 
 messages: $(STAMP)
 	for app in $(APPS_WITH_MESSAGES); do \

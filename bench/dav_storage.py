@@ -1,6 +1,9 @@
 """DAV storage benchmark: Maillage's database storage (SQLite, PostgreSQL) against Radicale's
 stock file storage, in the same Radicale server (``python -m radicale``, plain htpasswd auth,
-owner_only rights), so only the storage differs.
+owner_only rights), so only the storage differs; and against a stock Xandikos (another server
+altogether, git storage, no authentication), installed from PyPI by this benchmark in a
+throw-away virtualenv under var/ (never in the project's lock; skipped with a message when it
+cannot be installed).
 
 For each backend and each calendar size (``--storage-sizes``, default 1,000, 10,000 and 50,000
 events in one calendar): the calendar is set to exactly that many generated events through the
@@ -11,10 +14,11 @@ storage API (a bulk write, not the measurement), then over HTTP on loopback:
   GET of one event: medians of a few warm runs (the first, cold request is reported too).
 At size 0 the first 1,000 events are PUT over HTTP (what importing a calendar costs).
 
-The file storage is measured up to ``--storage-file-max`` events (10,000 by default: it gets
-slower with every event). PostgreSQL runs in a throw-away database (maillage_bench_dav_storage)
-on ``--storage-pg-url``, created and dropped by the benchmark. Figures are printed, never
-asserted.
+The file storage and Xandikos are measured up to ``--storage-file-max`` events (10,000 by
+default: they get slower with every event); Xandikos is filled by committing the events into its
+calendar's git repository while it is stopped. PostgreSQL runs in a throw-away database
+(maillage_bench_dav_storage) on ``--storage-pg-url``, created and dropped by the benchmark.
+Figures are printed, never asserted.
 
 Run from the repository root:
 ``.venv/bin/python bench/dav_storage.py [--storage-sizes 1000,10000]``.
@@ -61,6 +65,8 @@ MKCALENDAR = (
 )
 
 
+XANDIKOS_VERSION = "0.4.10"
+XANDIKOS_VENV = REPO_ROOT / "var" / "bench-xandikos-venv"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432"
 PG_DATABASE = "maillage_bench_dav_storage"
 
@@ -82,8 +88,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--storage-backends",
-        default="sqlite,postgres,file",
-        help="comma-separated: sqlite, postgres, file (default all three)",
+        default="sqlite,postgres,file,xandikos",
+        help="comma-separated: sqlite, postgres, file, xandikos (default all four)",
     )
     group.add_argument(
         "--storage-pg-url",
@@ -166,20 +172,94 @@ class Backend:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection((HOST, self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"{self.name}: server did not start")
+        wait_for_port(self.name, self.port)
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=30)
             self.process = None
+
+    def fill(self, count: int, work: Path) -> float:
+        return fill(self, count)
+
+
+@dataclass
+class Xandikos(Backend):
+    """Stock Xandikos serving ``folder`` (collections are git repositories)."""
+
+    executable: Path = XANDIKOS_VENV / "bin" / "xandikos"
+
+    def start(self, work: Path) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(  # noqa: S603 (the throw-away venv's server)
+            [
+                str(self.executable),
+                "serve",
+                "-d",
+                str(self.folder),
+                "--current-user-principal",
+                f"/{USER}/",
+                "--autocreate",
+                "-l",
+                HOST,
+                "-p",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.name, self.port)
+
+    def fill(self, count: int, work: Path) -> float:
+        """Stop, make the calendar's repository hold exactly events 0..count-1 in one commit,
+        start again (on a new port)."""
+        started = time.perf_counter()
+        self.stop()
+        repository = self.folder / CALENDAR.strip("/")
+        for old in repository.glob("*.ics"):
+            old.unlink()
+        for n in range(count):
+            (repository / f"bench-{n}.ics").write_text(event(n), newline="")
+        git = ["git", "-C", str(repository), "-c", "user.name=bench", "-c", "user.email=b@b"]
+        subprocess.run([*git, "add", "-A"], check=True)  # noqa: S603,S607
+        subprocess.run([*git, "commit", "-qm", f"{count} events"], check=True)  # noqa: S603,S607
+        self.start(work)
+        return time.perf_counter() - started
+
+
+def install_xandikos() -> str:
+    """Install Xandikos in its throw-away virtualenv if needed; "" when ready, else why not."""
+    if (XANDIKOS_VENV / "bin" / "xandikos").exists():
+        return ""
+    try:
+        subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "venv", "--clear", str(XANDIKOS_VENV)],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(  # noqa: S603
+            [str(XANDIKOS_VENV / "bin" / "pip"), "install", "-q", f"xandikos=={XANDIKOS_VERSION}"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        shutil.rmtree(XANDIKOS_VENV, ignore_errors=True)
+        detail = getattr(exc, "stderr", b"") or b""
+        return f"{exc} {detail.decode(errors='replace')[-300:]}".strip()
+    return ""
+
+
+def wait_for_port(name: str, port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{name}: server did not start")
 
 
 def fill(backend: Backend, count: int) -> float:
@@ -315,9 +395,9 @@ class Figures:
         print(f"  {backend:<10} {size:>7,}  {what:<36} {value}", flush=True)
 
 
-def measure_size(backend: Backend, size: int, puts: int, figures: Figures) -> None:
-    seconds = fill(backend, size)
-    figures.add(backend.name, size, "bulk fill (storage API, not HTTP)", f"{seconds:.1f} s")
+def measure_size(backend: Backend, work: Path, size: int, puts: int, figures: Figures) -> None:
+    seconds = backend.fill(size, work)
+    figures.add(backend.name, size, "bulk fill (storage, not HTTP)", f"{seconds:.1f} s")
     client = Client(backend.port)
     cold, warm = timed(
         lambda: check(
@@ -378,7 +458,7 @@ def run_backend(
             backend.name, 0, f"PUT first {first:,} events over HTTP", f"{rate:.1f} events/s"
         )
         for size in sizes:
-            measure_size(backend, size, puts, figures)
+            measure_size(backend, work, size, puts, figures)
     finally:
         backend.stop()
 
@@ -448,6 +528,19 @@ def main(argv: list[str] | None = None, args: argparse.Namespace | None = None) 
                     args.storage_file_puts,
                 )
             )
+        if "xandikos" in wanted:
+            print(f"Installing Xandikos {XANDIKOS_VERSION} in {XANDIKOS_VENV}…", flush=True)
+            why_not = install_xandikos()
+            if why_not:
+                print(f"Xandikos skipped: cannot install it ({why_not})", flush=True)
+            else:
+                backends.append(
+                    (
+                        Xandikos("xandikos", "", {}, work / "xandikos"),
+                        [s for s in sizes if s <= args.storage_file_max],
+                        args.storage_file_puts,
+                    )
+                )
         for backend, backend_sizes, puts in backends:
             print(f"\n{backend.name}:", flush=True)
             run_backend(backend, work, backend_sizes, puts, args.storage_first, figures)

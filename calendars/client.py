@@ -28,7 +28,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from calendars import webtoken
-from calendars.dav.paths import LINK_PREFIX, LINK_SEPARATOR, PERSONAL_DEFAULT, principal_for
+from calendars.dav.paths import (
+    LINK_PREFIX,
+    LINK_SEPARATOR,
+    PERSONAL_DEFAULT,
+    PUBLISHED_LINK_PREFIX,
+    principal_for,
+)
 from extranet.exceptions import MaillageError
 
 logger = logging.getLogger(__name__)
@@ -99,6 +105,17 @@ class DavCalendar:
     @property
     def is_space(self) -> bool:
         return bool(self.space_slug)
+
+    @property
+    def is_published(self) -> bool:
+        """A read-only calendar an app publishes into the home (e.g. training sessions)."""
+        return self.name.startswith(PUBLISHED_LINK_PREFIX)
+
+    @property
+    def is_linked(self) -> bool:
+        """Not the person's own: a space calendar or a published one (never renamed or
+        deleted from the home)."""
+        return self.is_space or self.is_published
 
     @property
     def is_default(self) -> bool:
@@ -199,7 +216,7 @@ class AgendaClient:
             name = unquote(urlsplit(result.href).path.rstrip("/").rsplit("/", 1)[-1])
             if not name:
                 continue
-            is_link = name.startswith(LINK_PREFIX)
+            is_link = name.startswith((LINK_PREFIX, PUBLISHED_LINK_PREFIX))
             found.append(
                 DavCalendar(
                     name=name,

@@ -31,6 +31,8 @@ SPACE_WRITE = "rwdlo"
 SPACE_READ = "rdlo"
 # Space address books are written only by Maillage (from the directory): read-only for every role.
 SPACE_ADDRESS_BOOK = SPACE_READ
+# Published calendars (calendars/services/published_calendars.py) are written only by Maillage.
+PUBLISHED_READ = SPACE_READ
 
 
 def space_membership(user: Any, space_slug: str, *, need: str = "calendars.view") -> Membership:
@@ -61,6 +63,14 @@ def space_address_book_rights(user: Any, space_slug: str) -> str:
     return SPACE_ADDRESS_BOOK
 
 
+def published_calendar_rights(user: Any, key: str) -> str:
+    """Read-only for the people the app that publishes ``key`` says may read it; nothing for
+    anyone else (nor for a key no app declares)."""
+    from calendars.services.published_calendars import can_read_published
+
+    return PUBLISHED_READ if can_read_published(user, key) else ""
+
+
 def dav_rights(user: Any, path: str) -> str:
     """Radicale rights for ``user`` (a User, or None when anonymous) on a sanitized path."""
     if user is None:
@@ -78,6 +88,8 @@ def dav_rights(user: Any, path: str) -> str:
         return space_calendar_rights(user, parsed.space_slug, parsed.calendar_slug)
     if parsed.is_address_book_link:
         return space_address_book_rights(user, parsed.address_book_space)
+    if parsed.is_published_link:
+        return published_calendar_rights(user, parsed.published_key)
     if is_reserved_name(parsed.collection):
         return ""  # looks like a space link but is not one: refuse, so it cannot be faked
     return OWN_CALENDAR

@@ -7,6 +7,9 @@ that any client given only the server URL discovers them in the home it already 
 answers the same home for calendar-home-set and addressbook-home-set). The rights plugin decides
 access on every request, so a stale link never grants anything.
 
+Published read-only calendars (calendars/services/published_calendars.py) are stored under
+/published/<key>/ and linked the same way, as ``publie-<key>`` in their readers' homes.
+
 A link is a symbolic link in the file storage and a link row in the database storage
 (``make_link``/``remove_links`` hide which).
 """
@@ -31,6 +34,8 @@ from calendars.dav.paths import (
     address_book_link_name,
     link_name,
     principal_for,
+    published_collection,
+    published_link_name,
     space_collection,
 )
 
@@ -125,6 +130,30 @@ def locked_collection(path: str, props: dict[str, str]) -> Iterator[Any]:
         yield collection
 
 
+@contextmanager
+def write_locked_storage() -> Iterator[Any]:
+    """The storage under its write lock, for a caller that reads before deciding what to
+    create or write (with ``find_collection`` and ``create_collection``)."""
+    storage = _storage()
+    with storage.acquire_lock("w"):
+        yield storage
+
+
+def find_collection(storage: Any, path: str) -> Any | None:
+    """The collection at ``path``, or None when it does not exist (nothing is created)."""
+    if not _exists(storage, path):
+        return None
+    (collection,) = list(storage.discover(_sane(path)))
+    return collection
+
+
+def create_collection(storage: Any, path: str, props: dict[str, str]) -> Any:
+    """The collection at ``path``, created with ``props`` if missing. Call under the lock."""
+    _ensure(storage, path, props)
+    (collection,) = list(storage.discover(_sane(path)))
+    return collection
+
+
 def delete_collection(path: str) -> None:
     """Delete the collection at ``path`` and its items, if it exists."""
     storage = _storage()
@@ -185,3 +214,34 @@ def sync_links(
 
 def delete_space_calendar(space_slug: str, calendar_slug: str) -> None:
     delete_collection(space_collection(space_slug, calendar_slug))
+
+
+def sync_published_links(email: str, keys: Iterable[str], *, prefix: str) -> None:
+    """Make the links in ``email``'s home to published calendars whose key starts with
+    ``prefix`` exactly ``keys`` (links to missing calendars are skipped; other apps' published
+    links are left alone)."""
+    links = {published_link_name(key): published_collection(key) for key in keys}
+    ensure_home(email)
+    storage = _storage()
+    home = principal_for(email)
+    with storage.acquire_lock("w"):
+        remove_links(storage, home, prefixes=[published_link_name(prefix)], keep=links)
+        for name, target_path in links.items():
+            make_link(storage, home, name, target_path)
+
+
+def delete_published(key: str) -> None:
+    """Delete a published calendar and every link to it (a dangling symbolic link would
+    otherwise stay in the file storage; link rows go with their target in the database)."""
+    storage = _storage()
+    path = published_collection(key)
+    with storage.acquire_lock("w"):
+        if not _is_database(storage):
+            name = published_link_name(key)
+            for home in _root(storage).iterdir():
+                link = home / name
+                if "@" in home.name and link.is_symlink():
+                    link.unlink()
+        if _exists(storage, path):
+            (collection,) = list(storage.discover(_sane(path)))
+            collection.delete()

@@ -30,6 +30,11 @@ def documents_in_folder(
     return documents.order_by("-updated_at", "-pk")
 
 
+def documents_of_space(membership: Membership) -> QuerySet[Document]:
+    """The live documents of the caller's own space, every folder (pickers of other apps)."""
+    return _documents(membership).filter(space=membership.space).order_by("title", "pk")
+
+
 def shared_with_space(membership: Membership) -> QuerySet[Document]:
     return _documents(membership).exclude(space=membership.space).order_by("-updated_at")
 

@@ -236,6 +236,9 @@ FILE_UPLOAD_TEMP_DIR = None
 RADICALE_STORAGE = env_str("RADICALE_STORAGE", "database")
 RADICALE_STORAGE_DIR = Path(env_str("RADICALE_STORAGE_DIR", str(VAR_DIR / "radicale")))
 RADICALE_LOG_LEVEL = env_str("RADICALE_LOG_LEVEL", "warning")
+# Deletion records of the database storage's sync history kept this long (`dav_storage prune`);
+# a client whose sync token is older does a full sync.
+DAV_CHANGE_RETENTION_DAYS = env_int("DAV_CHANGE_RETENTION_DAYS", 90)
 # Where the web agenda reaches CalDAV: this same server by default, or a standalone Radicale.
 CALDAV_URL = env_str("CALDAV_URL", SITE_URL + "/dav/")
 ASGI_MOUNTS = {"/dav": "calendars.dav.app.asgi_application"}
@@ -245,6 +248,9 @@ ASGI_MOUNTS = {"/dav": "calendars.dav.app.asgi_application"}
 DIRECTORY_MEDIA_DIR = Path(env_str("DIRECTORY_MEDIA_DIR", str(VAR_DIR / "directory")))
 # A card not verified for this many days is "stale": its owners are reminded, editors list it.
 DIRECTORY_STALE_AFTER_DAYS = env_int("DIRECTORY_STALE_AFTER_DAYS", 365)
+# Confirmed registrants of a training session get a reminder this many hours before it starts
+# (`send_training_reminders`, run every hour or once a day).
+TRAINING_REMINDER_HOURS = env_int("TRAINING_REMINDER_HOURS", 48)
 DIRECTORY_MAX_IMAGE_MB = env_int("DIRECTORY_MAX_IMAGE_MB", 5)
 # CSV bulk import by directory editors: larger files are refused, to be split.
 DIRECTORY_IMPORT_MAX_MB = env_int("DIRECTORY_IMPORT_MAX_MB", 5)

@@ -27,9 +27,11 @@ from extranet.roles import Role, register_abilities
 from training.models import (
     REGISTRABLE,
     Course,
+    CourseResource,
     CourseStatus,
     Reach,
     Registration,
+    ResourceKind,
     Session,
 )
 
@@ -145,3 +147,61 @@ def can_answer_survey(user: Any, registration: Registration) -> bool:
         and registration.attendance == Attendance.PRESENT
         and not hasattr(registration, "survey_answer")
     )
+
+
+# --- participants' pages (WEB-CAT) ---
+
+
+def can_open_resource(user: Any, resource: CourseResource) -> bool:
+    """Whether the course page links a resource for ``user`` (who already sees the course).
+
+    Links and tutorials: yes. A document of the course's space: only for whom the door lets
+    read that space's documents (MFA included), and never once it is in the trash.
+    """
+    if resource.kind != ResourceKind.DOCUMENT:
+        return True
+    document = resource.document
+    course = resource.course
+    if document is None or document.deleted_at is not None or document.space_id != course.space_id:
+        return False
+    return space_membership(user, course.space, "documents.view") is not None
+
+
+def can_join_online(user: Any, session: Session) -> bool:
+    """The virtual classroom link: confirmed registrants, the trainer and the managers."""
+    from training.models import RegistrationStatus
+
+    if not is_signed_in(user):
+        return False
+    if can_see_registrants(user, session):
+        return True
+    return session.registrations.filter(user=user, status=RegistrationStatus.CONFIRMED).exists()
+
+
+# --- published calendars (CAL: training/calendars.py, the DAV rights of its read-only
+# calendars and of their iCal feed URLs) ---
+
+
+def can_read_catalogue_calendar(user: Any) -> bool:
+    """The "Formations · catalogue" calendar: the people who subscribed to it (it holds only
+    published territory-reach courses, which every signed-in user sees)."""
+    from training.models import CatalogueSubscription
+
+    return is_signed_in(user) and CatalogueSubscription.objects.filter(user=user).exists()
+
+
+def can_read_own_training_calendar(user: Any, owner_id: int) -> bool:
+    """A trainer's "Mes sessions de formateur" and a person's "Mes formations": their owner
+    only."""
+    return is_signed_in(user) and user.pk == owner_id
+
+
+# --- the public portal (WEB-MGT: the managers' course page, and the withdrawal of pending
+# proposals in training/services/courses.py; training/publishing.py refuses the rest with a
+# message) ---
+
+
+def is_portal_eligible(course: Course) -> bool:
+    """Whether the course may be (or stay) proposed for the public portal: published in the
+    catalogue with the territory reach."""
+    return course.status == CourseStatus.PUBLISHED and course.reach == Reach.TERRITORY

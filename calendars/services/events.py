@@ -108,6 +108,10 @@ class AgendaCalendar:
         return self.dav.is_space
 
     @property
+    def is_linked(self) -> bool:
+        return self.dav.is_linked
+
+    @property
     def is_default(self) -> bool:
         return self.dav.is_default
 
@@ -331,10 +335,13 @@ def _calendars(dav: AgendaClient, *, user: Any, space: Space | None) -> list[Age
         listed = [c for c in listed if c.space_slug == space.slug]
     writable_spaces = _writable_spaces(user) if any(c.is_space for c in listed) else set()
     calendars = [
-        AgendaCalendar(dav=c, can_write=not c.is_space or c.space_slug in writable_spaces)
+        AgendaCalendar(
+            dav=c,
+            can_write=not c.is_published and (not c.is_space or c.space_slug in writable_spaces),
+        )
         for c in listed
     ]
-    calendars.sort(key=lambda c: (c.is_space, not c.is_default, c.display_name.lower()))
+    calendars.sort(key=lambda c: (c.is_linked, not c.is_default, c.display_name.lower()))
     return calendars
 
 

@@ -35,11 +35,18 @@ class SpaceCalendarProtected(MaillageError):
     )
 
 
+class PublishedCalendarProtected(MaillageError):
+    default_message = _(
+        "Cet agenda est publié par Maillage (par exemple vos formations) : il se met à jour "
+        "tout seul et ne se renomme ni ne se supprime."
+    )
+
+
 def personal_calendars(*, user: Any) -> list[DavCalendar]:
     """All calendars of the person's home (personal ones first, then links to space calendars)."""
     with agenda_client(user) as dav:
         listed = dav.calendars()
-    listed.sort(key=lambda c: (c.is_space, not c.is_default, c.display_name.lower()))
+    listed.sort(key=lambda c: (c.is_linked, not c.is_default, c.display_name.lower()))
     return listed
 
 
@@ -83,6 +90,8 @@ def _own(dav: AgendaClient, collection: str) -> DavCalendar:
         if calendar.name == collection:
             if calendar.is_space:
                 raise SpaceCalendarProtected
+            if calendar.is_published:
+                raise PublishedCalendarProtected
             return calendar
     raise CalendarNotFound
 

@@ -24,7 +24,7 @@ from calendars.views.scope import agenda_scope, agenda_view
 
 def _own_calendar(request: HttpRequest, collection: str) -> DavCalendar:
     for calendar in personal_calendars(user=request.user):
-        if calendar.name == collection and not calendar.is_space:
+        if calendar.name == collection and not calendar.is_linked:
             return calendar
     raise Http404
 
@@ -53,8 +53,9 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
     context = {
         **scope.context(),
         "form": form,
-        "own": [c for c in calendars if not c.is_space],
+        "own": [c for c in calendars if not c.is_linked],
         "linked": [c for c in calendars if c.is_space],
+        "published": [c for c in calendars if c.is_published],
     }
     return render(
         request, "calendars/calendar_list.html", context, status=400 if form.errors else 200

@@ -19,6 +19,21 @@ class PublicField:
     label: Any
     # Editable by the administrator in "edit then approve" (text fields).
     editable: bool = True
+    # A template showing this field's value (structured data, e.g. a course's sessions) on the
+    # public pages and in the review preview; it receives ``value`` and ``item``. Empty: the
+    # generic display.
+    template: str = ""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One dated occurrence of an item that happens several times (a session's part)."""
+
+    # Stable across versions of the item (the iCalendar UID of the occurrence is built on it).
+    key: str
+    starts_at: datetime
+    ends_at: datetime | None = None
+    location: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,10 @@ class PublishableKind:
     place: Callable[[dict[str, Any]], tuple[str, str]] | None = None
     # (data, absolute public url) -> JSON-LD object (@context, @type...)
     schema_org: Callable[[dict[str, Any], str], dict[str, Any]] | None = None
+    # data -> its dated occurrences, for items that happen several times: the iCalendar feed
+    # writes one event per occurrence and the month view shows the item on their days only
+    # (``bounds`` still gives the first and last instants, for lists and date filters).
+    occurrences: Callable[[dict[str, Any]], list[Occurrence]] | None = None
     # Groups kinds into portal sections: "events", "directory", "brochures", "training"...
     public_section: str = ""
     order: int = 100

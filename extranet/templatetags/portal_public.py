@@ -46,6 +46,9 @@ class Row:
     label: Any
     values: list[Value]
     is_list: bool
+    # The kind's own display of this field (``PublicField.template``) and the raw value it gets.
+    template: str = ""
+    raw: Any = None
 
 
 def _value(name: str, raw: Any) -> Value | None:
@@ -80,9 +83,9 @@ def _value(name: str, raw: Any) -> Value | None:
     return Value("text", text)
 
 
-def _kind_fields(kind: Any) -> Iterable[tuple[str, Any]]:
+def _kind_fields(kind: Any) -> Iterable[tuple[str, Any, str]]:
     for field in getattr(kind, "fields", ()) or ():
-        yield field.name, field.label
+        yield field.name, field.label, getattr(field, "template", "")
 
 
 # Shown in the summary line of a detail page (date, commune, theme) when ``compact``.
@@ -98,10 +101,14 @@ def portal_fields(item: Any, compact: bool = False) -> list[Row]:
         return []
     skipped = HIDDEN_FIELDS | SUMMARY_FIELDS if compact else HIDDEN_FIELDS
     rows: list[Row] = []
-    for name, label in _kind_fields(getattr(item, "kind", None)):
+    for name, label, field_template in _kind_fields(getattr(item, "kind", None)):
         if name in skipped:
             continue
         raw = data.get(name)
+        if field_template:
+            if raw not in (None, "", [], {}):
+                rows.append(Row(name, label, [], is_list=False, template=field_template, raw=raw))
+            continue
         if isinstance(raw, list | tuple):
             values = [v for v in (_value(name, element) for element in raw) if v is not None]
             if values:
@@ -184,3 +191,19 @@ def portal_when(item: Any) -> When | None:
         return When(False, starts_at, None, True)
     same = timezone.localtime(ends_at).date() == timezone.localtime(starts_at).date()
     return When(False, starts_at, ends_at, same)
+
+
+@register.filter
+def portal_datetime(value: Any) -> Any:
+    """An ISO 8601 string of a public item's data as a local datetime (or date), for the
+    ``date``/``time`` filters of kinds' field templates; "" when it is not one."""
+    from django.utils import timezone
+
+    text = str(value or "").strip()
+    if _ISO_DATETIME.match(text):
+        parsed = parse_datetime(text.replace(" ", "T", 1))
+        if parsed is not None:
+            return timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
+    if _ISO_DATE.match(text):
+        return parse_date(text) or ""
+    return ""

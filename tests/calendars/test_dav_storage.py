@@ -107,6 +107,25 @@ def test_sync_reports_what_changed_since_a_token_deletions_included(
     assert DavChange.objects.get(href="e7.ics").deleted
 
 
+def test_listings_read_item_texts_only_when_asked_a_page_at_a_time(
+    calendar, django_assert_num_queries
+):
+    texts = {f"e{n}.ics": day_event(f"e{n}", n) for n in range(40)}
+    for href, text in texts.items():
+        put(calendar, href, text)
+    found = collection()
+    with django_assert_num_queries(1):  # ETags, UIDs, dates: from the columns, no text
+        listed = list(found.get_all())
+        etags = {item.href: item.etag for item in listed}
+        assert {item.uid for item in listed} == {f"e{n}" for n in range(40)}
+        assert all(item.last_modified.endswith("GMT") for item in listed)
+    assert etags == {href: radicale.item.get_etag(text) for href, text in texts.items()}
+    with django_assert_num_queries(2):  # a multiget: the rows, then the page's texts at once
+        fetched = dict(found.get_multi(sorted(texts)))
+        assert {href: item.serialize() for href, item in fetched.items()} == texts
+    assert fetched["e3.ics"].vobject_item.vevent.summary.value == "Évènement e3"
+
+
 @pytest.mark.parametrize(
     "token",
     [

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -29,7 +29,9 @@ TOKEN_NAME = re.compile(r"maillage-(\d+)-(\d+)")
 # (recurring series, unbounded items) are few and tested on both bounds.
 LONG_SPAN_S = 7 * 24 * 3600
 PAGE = 1000
-META_FIELDS = ("id", "href", "etag", "uid", "component", "name", "start", "end", "modified_at")
+# Columns of a stored item read for listings: all that Radicale asks of an item but its text.
+ROW_FIELDS = ("id", "href", "etag", "uid", "component", "name", "start", "end", "modified_at")
+Row = tuple[Any, ...]  # ROW_FIELDS, then "text" when it was read with them
 
 
 def item_bounds(item: radicale_item.Item) -> tuple[int | None, int | None, bool]:
@@ -59,31 +61,53 @@ def item_row(collection_id: int, href: str, item: radicale_item.Item) -> DavItem
     )
 
 
-def _new_item(
-    cls: type[radicale_item.Item], collection: Collection, **values: Any
-) -> radicale_item.Item:
-    # Item.__init__ sanitizes the collection path twice per item (asserts): a noticeable share
-    # of listing 10,000 items. Stored rows are already clean, so set the same attributes.
-    item = cls.__new__(cls)
-    item._collection_path = collection.path
-    item.collection = collection
-    item._vobject_item = None
-    for key in ("href", "last_modified"):
-        setattr(item, key, values.pop(key))
-    for key, value in values.items():
-        setattr(item, f"_{key}", value)
-    return item
+class _StoredItem(radicale_item.Item):
+    """An item made from a stored row without parsing or sanitizing anything: ETag, UID,
+    component and time range come from columns, the text is read only when someone asks for
+    it (for a whole page of items at once), vobject parses only when a property needs it.
 
+    A PROPFIND or sync-collection of ETags thus never reads an item's text."""
 
-class _LazyItem(radicale_item.Item):
-    """An item whose text is read only if someone asks for it (a PROPFIND of ETags never
-    does, so listing 50,000 items does not load 50,000 texts)."""
+    _texts: _PageTexts | None
+    _pk: int
+    _modified: Any
+    _modified_text: str | None = None
 
-    _loader: Callable[[], str]
+    def __init__(self, collection: Collection, row: Row, texts: _PageTexts | None) -> None:
+        # Item.__init__ sanitizes the collection path twice per item (asserts): a noticeable
+        # share of listing 10,000 items. Stored rows are already clean: set the attributes.
+        pk, href, etag, uid, component, name, start, end, modified = row[:9]
+        self._collection_path = collection.path
+        self.collection = collection
+        self.href = href
+        self._vobject_item = None
+        self._text = row[9] if len(row) > 9 else None
+        self._texts = texts
+        self._pk = pk
+        self._modified = modified
+        self._etag = etag
+        self._uid = uid
+        self._name = name
+        self._component_name = component
+        self._time_range = (
+            radicale_filter.TIMESTAMP_MIN if start is None else start,
+            radicale_filter.TIMESTAMP_MAX if end is None else end,
+        )
+
+    @property
+    def last_modified(self) -> str:
+        # Formatted on demand: a listing of ETags never asks for it.
+        if self._modified_text is None:
+            self._modified_text = http_date(self._modified.timestamp())
+        return self._modified_text
+
+    @last_modified.setter
+    def last_modified(self, value: str) -> None:
+        self._modified_text = value
 
     def _load(self) -> None:
-        if self._text is None and self._vobject_item is None:
-            self._text = self._loader()
+        if self._text is None and self._vobject_item is None and self._texts is not None:
+            self._text = self._texts.text(self._pk, self.href)
 
     def serialize(self) -> str:
         self._load()
@@ -93,6 +117,26 @@ class _LazyItem(radicale_item.Item):
     def vobject_item(self) -> Any:
         self._load()
         return super().vobject_item
+
+
+class _PageTexts:
+    """The texts of one page of listed items, read in one query the first time one is needed
+    (a multiget asking calendar-data costs one query per page, not one per item)."""
+
+    def __init__(self, pks: list[int]) -> None:
+        self._pks = pks
+        self._texts: dict[int, str] | None = None
+
+    def text(self, pk: int, href: str | None) -> str:
+        if self._texts is None:
+            self._texts = dict(
+                DavItem.objects.filter(pk__in=self._pks).values_list("id", "text").iterator()
+            )
+        try:
+            return self._texts[pk]
+        except KeyError:
+            # Listed, then deleted or replaced by another writer before its text was read.
+            raise RuntimeError(f"Item {href!r} changed while it was being read") from None
 
 
 class Collection(radicale_storage.BaseCollection):
@@ -158,68 +202,58 @@ class Collection(radicale_storage.BaseCollection):
     def _items(self) -> QuerySet[DavItem]:
         return DavItem.objects.filter(collection_id=self._pk())
 
-    def _item(self, row: DavItem, *, lazy: bool = False) -> radicale_item.Item:
-        kwargs: dict[str, Any] = {
-            "href": row.href,
-            "last_modified": http_date(row.modified_at.timestamp()),
-            "etag": row.etag,
-            "uid": row.uid,
-            "name": row.name,
-            "component_name": row.component,
-            "time_range": (
-                radicale_filter.TIMESTAMP_MIN if row.start is None else row.start,
-                radicale_filter.TIMESTAMP_MAX if row.end is None else row.end,
-            ),
-        }
-        if lazy:
-            pk = row.pk
-            return _new_item(
-                _LazyItem,
-                self,
-                text=None,
-                loader=lambda: DavItem.objects.values_list("text", flat=True).get(pk=pk),
-                **kwargs,
-            )
-        return _new_item(radicale_item.Item, self, text=row.text, **kwargs)
+    def _item(self, row: Row, texts: _PageTexts | None = None) -> radicale_item.Item:
+        return _StoredItem(self, row, texts)
 
-    def _pages(self, queryset: QuerySet[DavItem]) -> Iterator[DavItem]:
-        """Rows in pages by href (keyset pagination on the unique index): memory stays flat and
-        no cursor stays open between pages."""
+    def _written(self, row: DavItem) -> radicale_item.Item:
+        """The item of a row this process holds (just written or replaced), text included."""
+        return self._item((*(getattr(row, field) for field in ROW_FIELDS), row.text))
+
+    def _pages(self, queryset: QuerySet[DavItem], *fields: str) -> Iterator[list[Row]]:
+        """Pages of ``fields`` tuples by href (keyset pagination on the unique index, href
+        second): memory stays flat and no cursor stays open between pages."""
         if self._data is None:
             return
         last: str | None = None
         while True:
             page = queryset if last is None else queryset.filter(href__gt=last)
-            rows = list(page.order_by("href")[:PAGE])
-            yield from rows
+            rows = list(page.order_by("href").values_list(*fields)[:PAGE])
+            if rows:
+                yield rows
             if len(rows) < PAGE:
                 return
-            last = rows[-1].href
+            last = rows[-1][1]
+
+    def _listed(self, queryset: QuerySet[DavItem]) -> Iterator[radicale_item.Item]:
+        """Items of ``queryset`` without their texts, read a page at a time if needed."""
+        for rows in self._pages(queryset, *ROW_FIELDS):
+            texts = _PageTexts([row[0] for row in rows])
+            for row in rows:
+                yield self._item(row, texts)
 
     def _get(self, href: str) -> radicale_item.Item | None:
         if self._data is None:
             return None
-        row = self._items().filter(href=href).first()
+        row = self._items().filter(href=href).values_list(*ROW_FIELDS, "text").first()
         return self._item(row) if row is not None else None
 
     def lazy_items(self) -> Iterator[radicale_item.Item]:
-        for row in self._pages(self._items().only(*META_FIELDS)):
-            yield self._item(row, lazy=True)
+        return self._listed(self._items())
 
     def get_multi(self, hrefs: Iterable[str]) -> Iterator[tuple[str, radicale_item.Item | None]]:
         wanted = list(dict.fromkeys(hrefs))
-        for index in range(0, len(wanted), 500):
-            chunk = wanted[index : index + 500]
-            rows = {}
+        for index in range(0, len(wanted), PAGE):
+            chunk = wanted[index : index + PAGE]
+            found: dict[str, radicale_item.Item] = {}
             if self._data is not None:
-                rows = {row.href: row for row in self._items().filter(href__in=chunk)}
+                rows = list(self._items().filter(href__in=chunk).values_list(*ROW_FIELDS))
+                texts = _PageTexts([row[0] for row in rows])
+                found = {row[1]: self._item(row, texts) for row in rows}
             for href in chunk:
-                row = rows.get(href)
-                yield href, (self._item(row) if row is not None else None)
+                yield href, found.get(href)
 
     def get_all(self) -> Iterator[radicale_item.Item]:
-        for row in self._pages(self._items()):
-            yield self._item(row)
+        return self._listed(self._items())
 
     def get_filtered(
         self, filters: Iterable[ET.Element]
@@ -233,15 +267,22 @@ class Collection(radicale_storage.BaseCollection):
         if tag is not None:
             queryset = queryset.filter(component=tag)
         if start <= radicale_filter.TIMESTAMP_MIN and end >= radicale_filter.TIMESTAMP_MAX:
-            candidates: Iterable[DavItem] = self._pages(queryset)
+            candidates: Iterable[radicale_item.Item] = self._listed(queryset)
         else:
-            short = queryset.filter(is_long=False, start__gte=start - LONG_SPAN_S, start__lt=end)
+            # Short items: an index range on (collection, is_long, start); long ones are few.
+            short = queryset.filter(
+                is_long=False, start__gte=start - LONG_SPAN_S, start__lt=end, end__gt=start
+            )
             long = queryset.filter(is_long=True).filter(
                 Q(start__isnull=True) | Q(start__lt=end), Q(end__isnull=True) | Q(end__gt=start)
             )
-            candidates = _chain(self._pages(short.filter(end__gt=start)), self._pages(long))
-        for row in candidates:
-            item = self._item(row)
+            candidates = (
+                self._item(row)
+                for part in (short, long)
+                for rows in self._pages(part, *ROW_FIELDS, "text")
+                for row in rows
+            )
+        for item in candidates:
             istart, iend = item.time_range
             if istart >= end or iend <= start:
                 continue
@@ -267,7 +308,9 @@ class Collection(radicale_storage.BaseCollection):
         token = self._token()
         pk, revision = self._data.pk, self._data.revision
         if not old_token:
-            return token, (row.href for row in self._pages(self._items().only("id", "href")))
+            return token, (
+                row[1] for rows in self._pages(self._items(), "id", "href") for row in rows
+            )
         match = TOKEN_NAME.fullmatch(old_token.removeprefix(SYNC_PREFIX))
         if not old_token.startswith(SYNC_PREFIX) or match is None:
             raise ValueError(f"Malformed token: {old_token!r}")
@@ -342,7 +385,7 @@ class Collection(radicale_storage.BaseCollection):
                 new.pk = old.pk
                 new.save(force_update=True)
             self._record(href, revision, deleted=False)
-        return self._item(new), (self._item(old) if old is not None else None)
+        return self._written(new), (self._written(old) if old is not None else None)
 
     def delete(self, href: str | None = None) -> None:
         if href is None:
@@ -363,8 +406,3 @@ class Collection(radicale_storage.BaseCollection):
             if not deleted:
                 raise radicale_storage.ComponentNotFoundError(href)
             self._record(href, self._bump(), deleted=True)
-
-
-def _chain(*iterables: Iterable[DavItem]) -> Iterator[DavItem]:
-    for iterable in iterables:
-        yield from iterable

@@ -206,7 +206,7 @@ class Storage(radicale_storage.BaseStorage):
             deleted_hrefs=existing.keys() - new_hrefs,
         )
         replaced = {
-            href: collection._item(row) for href, row in existing.items() if href in new_hrefs
+            href: collection._written(row) for href, row in existing.items() if href in new_hrefs
         }
         return replaced, sorted(new_hrefs - existing.keys())
 

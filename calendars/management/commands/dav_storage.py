@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from calendars.dav.dbstorage.pruning import prune_sync_history
 from calendars.dav.dbstorage.transfer import (
     TransferError,
     database_report,
@@ -31,8 +32,20 @@ class Command(BaseCommand):
         exporting = actions.add_parser("export", help="database -> a new folder")
         exporting.add_argument("--to", dest="folder", required=True, type=Path)
         actions.add_parser("report", help="counts and checksums of the database storage")
+        pruning = actions.add_parser(
+            "prune",
+            help="delete sync-history deletion records older than DAV_CHANGE_RETENTION_DAYS "
+            "(clients with older tokens do a full sync; run daily)",
+        )
+        pruning.add_argument("--days", type=int, default=None, help="retention period in days")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "prune":
+            if opts["days"] is not None and opts["days"] < 0:
+                raise CommandError("--days cannot be negative")
+            for line in prune_sync_history(older_than_days=opts["days"]).lines():
+                self.stdout.write(line)
+            return
         try:
             if opts["action"] == "import":
                 report = import_folder(opts["folder"], replace=opts["replace"])

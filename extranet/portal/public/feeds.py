@@ -31,6 +31,7 @@ from extranet.portal.public.conditional import STATE_KEY, public_resource, secti
 from extranet.portal.public.links import absolute
 from extranet.portal.public.params import BadParameter, bad_request, parse_filters
 from extranet.portal.public.sections import Section, get_section, sections
+from extranet.portal.registry import Occurrence
 
 ATOM_ENTRIES = 50
 
@@ -134,6 +135,44 @@ def vevent_lines(snapshot: PublicSnapshot, url: str) -> list[str]:
     return lines
 
 
+def occurrence_lines(snapshot: PublicSnapshot, occurrence: Occurrence, url: str) -> list[str]:
+    """One VEVENT per occurrence of an item that happens several times (a course's sessions):
+    the item's summary, description and theme, the occurrence's dates and place."""
+    data = snapshot.data if isinstance(snapshot.data, dict) else {}
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{ical_uid(snapshot).replace('@', '-' + occurrence.key + '@', 1)}",
+        f"DTSTAMP:{utc_stamp(snapshot.approved_at)}",
+        f"LAST-MODIFIED:{utc_stamp(snapshot.approved_at)}",
+        f"SEQUENCE:{max(snapshot.version - 1, 0)}",
+        f"DTSTART:{utc_stamp(occurrence.starts_at)}",
+    ]
+    if occurrence.ends_at and occurrence.ends_at > occurrence.starts_at:
+        lines.append(f"DTEND:{utc_stamp(occurrence.ends_at)}")
+    lines.append(f"SUMMARY:{ics_text(snapshot.title)}")
+    description = str(data.get("description") or data.get("summary") or "")
+    if description:
+        lines.append(f"DESCRIPTION:{ics_text(description)}")
+    if occurrence.location.strip():
+        lines.append(f"LOCATION:{ics_text(occurrence.location)}")
+    if snapshot.theme:
+        lines.append(f"CATEGORIES:{ics_text(snapshot.theme)}")
+    lines.append(f"URL;VALUE=URI:{url}")
+    lines.append("STATUS:CONFIRMED")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def item_events(public: queries.PublicItem, url: str) -> list[str]:
+    """The VEVENTs of one public item: one per occurrence when its kind has them."""
+    if public.kind.occurrences is None:
+        return vevent_lines(public.snapshot, url)
+    lines: list[str] = []
+    for occurrence in queries.occurrences_of(public):
+        lines += occurrence_lines(public.snapshot, occurrence, url)
+    return lines
+
+
 def calendar_lines(
     request: HttpRequest, section: Section, snapshots: list[PublicSnapshot]
 ) -> Iterator[str]:
@@ -151,7 +190,7 @@ def calendar_lines(
         "X-PUBLISHED-TTL:PT1H",
     )
     for public in queries.public_items(snapshots):
-        yield from vevent_lines(public.snapshot, absolute(request, public.url))
+        yield from item_events(public, absolute(request, public.url))
     yield "END:VCALENDAR"
 
 

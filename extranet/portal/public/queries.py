@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -22,7 +23,9 @@ from django.utils.text import slugify
 
 from extranet.models import PublicFile, PublicSnapshot
 from extranet.portal.public.sections import Section, public_kind_names, section_of_kind
-from extranet.portal.registry import PublishableKind
+from extranet.portal.registry import Occurrence, PublishableKind
+
+logger = logging.getLogger(__name__)
 
 # The commune slug of items that have none, in "by commune" pages.
 NO_COMMUNE = "sans-commune"
@@ -165,7 +168,8 @@ def commune_items(section: Section, slug: str) -> tuple[str, list[PublicSnapshot
 
 
 def months(section: Section) -> list[date]:
-    """First day of every month in which a public item of the section starts."""
+    """First day of every month in which a public item of the section starts (or, for kinds
+    with occurrences, in which one of its occurrences starts)."""
     starts = (
         public_snapshots(section.kind_names)
         .filter(starts_at__isnull=False)
@@ -174,7 +178,26 @@ def months(section: Section) -> list[date]:
         .order_by()
         .distinct()
     )
-    return sorted({_as_date(value) for value in starts})
+    found = {_as_date(value) for value in starts}
+    repeated = [kind.name for kind in section.kinds if kind.occurrences is not None]
+    if repeated:
+        snapshots = public_snapshots(repeated).filter(starts_at__isnull=False)
+        for public in public_items(snapshots.only("kind", "data", "public_id")):
+            for occurrence in occurrences_of(public):
+                found.add(_as_date(occurrence.starts_at).replace(day=1))
+    return sorted(found)
+
+
+def occurrences_of(item: PublicItem) -> list[Occurrence]:
+    """The dated occurrences of an item whose kind has them (``PublishableKind.occurrences``);
+    none when its data cannot say (a kind's reader must not take a whole page down)."""
+    if item.kind.occurrences is None:
+        return []
+    try:
+        return list(item.kind.occurrences(item.data))
+    except Exception:
+        logger.exception("occurrences of kind %s failed", item.kind.name)
+        return []
 
 
 def _as_date(value: datetime | date) -> date:
@@ -201,17 +224,24 @@ def month_grid(section: Section, year: int, month: int) -> list[list[MonthDay]]:
     )
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     days = {day: MonthDay(day, day.month == month) for week in weeks for day in week}
+    repeated = {kind.name for kind in section.kinds if kind.occurrences is not None}
     for item in items:
         assert item.starts_at is not None  # noqa: S101 — overlaps_q excludes undated items
-        start = timezone.localtime(item.starts_at).date()
-        end = timezone.localtime(item.ends_at).date() if item.ends_at else start
-        # An end at midnight belongs to the day before (iCalendar-style exclusive end).
-        if item.ends_at and end > start and timezone.localtime(item.ends_at).time() == time.min:
-            end -= timedelta(days=1)
-        current = max(start, first)
-        while current <= min(end, last):
-            days[current].items.append(item)
-            current += timedelta(days=1)
+        spans = [(item.starts_at, item.ends_at)]
+        if item.kind in repeated:
+            # On the days of its occurrences only, not every day from the first to the last.
+            spans = [(o.starts_at, o.ends_at) for o in occurrences_of(public_item(item))]
+        for starts_at, ends_at in spans:
+            start = timezone.localtime(starts_at).date()
+            end = timezone.localtime(ends_at).date() if ends_at else start
+            # An end at midnight belongs to the day before (iCalendar-style exclusive end).
+            if ends_at and end > start and timezone.localtime(ends_at).time() == time.min:
+                end -= timedelta(days=1)
+            current = max(start, first)
+            while current <= min(end, last):
+                if item not in days[current].items:
+                    days[current].items.append(item)
+                current += timedelta(days=1)
     return [[days[day] for day in week] for week in weeks]
 
 

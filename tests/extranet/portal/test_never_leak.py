@@ -112,6 +112,27 @@ def _payload(
             data[name] = f"Texte **{marker}** <script>alert('{marker}')</script>"
         elif name == "language":
             data[name] = "fr"
+        elif name == "sessions":
+            # A course's sessions (kind "course"): dated parts at a place, one event each.
+            parts = [
+                {
+                    "start": timezone.localtime(s).isoformat(),
+                    "end": timezone.localtime(e).isoformat(),
+                }
+                for s, e in ((start, start + timedelta(hours=3)), (end, end + timedelta(hours=3)))
+            ]
+            data[name] = [
+                {
+                    "id": marker,
+                    "start": parts[0]["start"],
+                    "end": parts[-1]["end"],
+                    "parts": parts,
+                    "place": f"Lieu {marker}",
+                    "address": "",
+                    "commune": commune,
+                    "online": False,
+                }
+            ]
         else:
             data[name] = f"{public_field.label} {marker}"
     # Registered kinds name their title "title" or "name".

@@ -1,0 +1,1 @@
+"""The writes of the training app (courses, sessions, registrations, attendance, surveys)."""
