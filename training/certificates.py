@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -12,27 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from extranet.pdf import new_pdf
 from training import policy
 from training.models import Registration
 from training.services.errors import NotPresent
-
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-FONT_BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
-
-# Without DejaVu the core fonts only know latin-1: French letters are there, not these.
-_LATIN1 = str.maketrans(
-    {
-        "€": "EUR",
-        "œ": "oe",
-        "Œ": "OE",
-        "—": "-",
-        "–": "-",
-        "’": "'",
-        "…": "...",
-        "·": "-",
-        "\u202f": "\u00a0",
-    }
-)
 
 
 def certificate_number(registration: Registration) -> str:
@@ -82,7 +63,6 @@ def _lines(registration: Registration) -> dict[str, Any]:
 def certificate_pdf(*, user: Any, registration: Registration) -> bytes:
     """The certificate of ``registration``, for the person, who registered them, the trainer
     and the course's managers; only when the person was marked present."""
-    from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     if not policy.can_see_registration(user, registration):
@@ -93,28 +73,10 @@ def certificate_pdf(*, user: Any, registration: Registration) -> bytes:
         lines = _lines(registration)
         title = _("Attestation de présence")
 
-    # fpdf2 subsets TrueType fonts with fontTools, which logs every table at INFO level.
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"{title} · {lines['name']}")
-    pdf.set_author(lines["space"])
-    pdf.set_creator("Maillage")
-    pdf.set_margins(25, 25, 25)
-    pdf.set_auto_page_break(auto=True, margin=20)
-    pdf.add_page()
-    if FONT.exists() and FONT_BOLD.exists():
-        pdf.add_font("DejaVu", style="", fname=str(FONT))
-        pdf.add_font("DejaVu", style="B", fname=str(FONT_BOLD))
-        family = "DejaVu"
-
-        def text(value: str) -> str:
-            return value
-
-    else:
-        family = "Helvetica"
-
-        def text(value: str) -> str:
-            return value.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+    pdf, fonts = new_pdf(
+        title=f"{title} · {lines['name']}", author=lines["space"], margins=(25, 25, 25), bottom=20
+    )
+    family, text = fonts.family, fonts.text
 
     def write(value: str, *, size: float = 11, style: str = "", align: str = "L") -> None:
         pdf.set_font(family, style=style, size=size)

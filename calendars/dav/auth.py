@@ -19,12 +19,14 @@ from django.db import close_old_connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from calendars import webtoken  # noqa: E402
+from calendars.dav import request_cache  # noqa: E402
 from calendars.models import AppPassword, active_app_password  # noqa: E402
 from extranet.audit import record_audit, reset_client_ip, set_client_ip  # noqa: E402
 
 MAX_FAILURES = 10
 FAILURE_WINDOW_S = 300
 LAST_USED_PRECISION_S = 60
+ACCOUNT_KEY = "account"  # request_cache key (with the principal) of the authenticated account
 
 
 def _failure_key(login: str, address: str) -> str:
@@ -61,7 +63,10 @@ def _principal(login: str, password: str) -> str:
         return ""
     user = webtoken.user_for_token(password)
     if user is not None:
-        return user.email.lower() if user.email.lower() == login else ""
+        if user.email.lower() != login:
+            return ""
+        _remember_account(login, user)
+        return login
     app_password = active_app_password(password)
     if app_password is None or app_password.user.email.lower() != login:
         return ""
@@ -69,7 +74,16 @@ def _principal(login: str, password: str) -> str:
     last = app_password.last_used_at
     if last is None or (now - last).total_seconds() > LAST_USED_PRECISION_S:
         AppPassword.objects.filter(pk=app_password.pk).update(last_used_at=now)
+    _remember_account(login, app_password.user)
     return login
+
+
+def _remember_account(principal: str, user: Any) -> None:
+    """The active account just authenticated, for the rights plugin in the same request (which
+    would otherwise load it again)."""
+    cache = request_cache.current()
+    if cache is not None:
+        cache[ACCOUNT_KEY, principal] = user
 
 
 class Auth(auth.BaseAuth):

@@ -11,6 +11,7 @@ ensure_django()
 from django.contrib.auth import get_user_model  # noqa: E402
 
 from calendars.dav import request_cache  # noqa: E402
+from calendars.dav.auth import ACCOUNT_KEY  # noqa: E402
 from calendars.policy import dav_rights  # noqa: E402
 
 
@@ -24,7 +25,9 @@ class Rights(rights.BaseRights):
         key = ("rights", user, collection)
         if cache is not None and key in cache:
             return str(cache[key])
-        account = get_user_model().objects.filter(email__iexact=user, is_active=True).first()
+        account = cache.get((ACCOUNT_KEY, user)) if cache is not None else None
+        if account is None:
+            account = get_user_model().objects.filter(email__iexact=user, is_active=True).first()
         answer = dav_rights(account, collection)
         if cache is not None:
             cache[key] = answer

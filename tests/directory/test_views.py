@@ -325,7 +325,7 @@ def test_audiences_are_chosen_in_labelled_groups(client, sample, member):
     html = client.get(reverse("directory:person_edit", args=[sample.jeanne.pk])).content.decode()
     # one fieldset per contact point, one per audience choice, each with its legend
     assert len(re.findall(r"<legend>Coordonnée \d", html)) == 4 + 2  # 4 contacts, 2 empty rows
-    assert html.count("<legend>Visible par</legend>") == 6
+    assert html.count("<legend>Visible par") == 6
     assert '<label for="id_contacts-0-audience_0">Public (portail, après validation)</label>' in (
         html
     )

@@ -22,6 +22,7 @@ from documents.models import (
     Folder,
 )
 from documents.policy import can_change
+from extranet import pdf
 from extranet.access import access_space
 from extranet.activity import describe
 from extranet.demo_data import DOCUMENTS, HEALTH, OFFICIALS, PEOPLE, PROJECT, TOURISM
@@ -396,7 +397,7 @@ def test_demo_files_are_deterministic():
 
 
 def test_pdfs_fall_back_to_core_fonts_without_dejavu(monkeypatch, tmp_path):
-    monkeypatch.setattr(demo, "FONT", tmp_path / "absent.ttf")
+    monkeypatch.setattr(pdf, "FONT", tmp_path / "absent.ttf")
     file = next(
         d.file for d in DOCUMENTS if d.file.name == "cr-conseil-communautaire-2026-03-26.pdf"
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import http_date
@@ -29,9 +30,46 @@ TOKEN_NAME = re.compile(r"maillage-(\d+)-(\d+)")
 # (recurring series, unbounded items) are few and tested on both bounds.
 LONG_SPAN_S = 7 * 24 * 3600
 PAGE = 1000
+_RETURNING_VENDORS = frozenset({"postgresql", "sqlite"})  # UPDATE … RETURNING (SQLite ≥ 3.35)
+_BUMP_SQL = (
+    f'UPDATE "{DavCollection._meta.db_table}" SET "revision" = "revision" + 1, '
+    '"modified_at" = %s WHERE "id" = %s RETURNING "revision"'
+)
 # Columns of a stored item read for listings: all that Radicale asks of an item but its text.
 ROW_FIELDS = ("id", "href", "etag", "uid", "component", "name", "start", "end", "modified_at")
 Row = tuple[Any, ...]  # ROW_FIELDS, then "text" when it was read with them
+
+# The current write of this thread (Radicale's "w" lock, one transaction; see Storage):
+# ``locked`` holds the collection rows this transaction locked (by pk), ``seen`` the item rows
+# (or None, absent) read from those collections since they were locked, by (pk, href).
+_state = threading.local()
+
+
+def _writing() -> bool:
+    return getattr(_state, "depth", 0) > 0
+
+
+def _take_parent_row(path: str) -> DavCollection | None:
+    """The row of ``path`` if the previous discover() of this write read it as the parent of an
+    item (Radicale's PUT, DELETE and MOVE discover the item, then its collection); once only."""
+    remembered = getattr(_state, "parent_row", None)
+    if remembered is None or not _writing():
+        return None
+    _state.parent_row = None
+    return remembered[1] if remembered[0] == path else None
+
+
+def forget_collection_rows() -> None:
+    """Before a collection row is created or deleted in this write: nothing remembered stays."""
+    _state.parent_row = None
+
+
+def _held(pk: int) -> bool:
+    """Whether this transaction holds the row lock of collection ``pk``: then no other writer
+    can change its items until commit (every writer takes that lock before writing an item, and
+    inserting an item needs a key-share lock on that row), so item rows read under it stay true
+    until this transaction changes them itself."""
+    return pk in getattr(_state, "locked", {})
 
 
 def item_bounds(item: radicale_item.Item) -> tuple[int | None, int | None, bool]:
@@ -235,7 +273,25 @@ class Collection(radicale_storage.BaseCollection):
         if self._data is None:
             return None
         row = self._items().filter(href=href).values_list(*ROW_FIELDS, "text").first()
+        if _held(self._data.pk):
+            # A PUT reads the item (If-Match), then writes it: upload() reuses this row.
+            _state.seen[self._data.pk, href] = row
         return self._item(row) if row is not None else None
+
+    def _stored_row(self, href: str) -> Row | None:
+        """The row of ``href`` with its text, as read under this transaction's lock if it was."""
+        pk = self._stored_pk()
+        if _held(pk) and (pk, href) in _state.seen:
+            return _state.seen[pk, href]  # type: ignore[no-any-return]
+        return self._items().filter(href=href).values_list(*ROW_FIELDS, "text").first()
+
+    def _forget(self, href: str | None = None) -> None:
+        """Drop the item rows remembered under the lock (one href, or all) before a write."""
+        seen: dict[tuple[int, str], Row | None] = getattr(_state, "seen", {})
+        if href is None:
+            seen.clear()
+        else:
+            seen.pop((self._stored_pk(), href), None)
 
     def lazy_items(self) -> Iterator[radicale_item.Item]:
         return self._listed(self._items())
@@ -331,24 +387,37 @@ class Collection(radicale_storage.BaseCollection):
         if self._data is None:
             raise ValueError("The root collection holds no items")
         now = timezone.now()
-        rows = DavCollection.objects.filter(pk=self._data.pk)
-        rows.update(revision=F("revision") + 1, modified_at=now)
-        self._data.revision = rows.values_list("revision", flat=True).get()
+        if connection.vendor in _RETURNING_VENDORS:
+            # One round trip inside the lock instead of UPDATE then SELECT.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _BUMP_SQL, [connection.ops.adapt_datetimefield_value(now), self._data.pk]
+                )
+                (revision,) = cursor.fetchone()
+            self._data.revision = int(revision)
+        else:
+            rows = DavCollection.objects.filter(pk=self._data.pk)
+            rows.update(revision=F("revision") + 1, modified_at=now)
+            self._data.revision = rows.values_list("revision", flat=True).get()
         self._data.modified_at = now
-        return self._data.revision
+        return int(self._data.revision)
 
     def _record(self, href: str, revision: int, *, deleted: bool) -> None:
-        pk = self._stored_pk()
-        now = timezone.now()
-        changes = DavChange.objects.filter(collection_id=pk, href=href)
-        if not changes.update(revision=revision, deleted=deleted, changed_at=now):
-            DavChange.objects.create(
-                collection_id=pk,
-                href=href,
-                revision=revision,
-                deleted=deleted,
-                changed_at=now,
-            )
+        """The href's change row says ``revision`` (one upsert on the unique collection+href)."""
+        DavChange.objects.bulk_create(
+            [
+                DavChange(
+                    collection_id=self._stored_pk(),
+                    href=href,
+                    revision=revision,
+                    deleted=deleted,
+                    changed_at=timezone.now(),
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["collection", "href"],
+            update_fields=["revision", "deleted", "changed_at"],
+        )
 
     def record_many(self, hrefs: Iterable[str], revision: int, *, deleted_hrefs: set[str]) -> None:
         hrefs = list(hrefs)
@@ -377,20 +446,23 @@ class Collection(radicale_storage.BaseCollection):
             raise ValueError("Items cannot be stored in the root collection")
         new = item_row(self._data.pk, href, item)
         with transaction.atomic(savepoint=False):
-            revision = self._bump()
-            old = self._items().filter(href=href).first()
+            revision = self._bump()  # locks the row if discover() did not (a read-only caller)
+            old = self._stored_row(href)
+            self._forget(href)
             if old is None:
                 new.save(force_insert=True)
             else:
-                new.pk = old.pk
+                new.pk = old[0]
                 new.save(force_update=True)
             self._record(href, revision, deleted=False)
-        return self._written(new), (self._written(old) if old is not None else None)
+        return self._written(new), (self._item(old) if old is not None else None)
 
     def delete(self, href: str | None = None) -> None:
         if href is None:
             if self._row is None:
                 raise ValueError("The root collection cannot be deleted")
+            self._forget()
+            forget_collection_rows()
             with transaction.atomic(savepoint=False):
                 if self.is_link:
                     DavCollection.objects.filter(pk=self._row.pk).delete()
@@ -402,6 +474,8 @@ class Collection(radicale_storage.BaseCollection):
         if not pathutils.is_safe_filesystem_path_component(href):
             raise pathutils.UnsafePathError(href)
         with transaction.atomic(savepoint=False):
+            if self._data is not None:
+                self._forget(href)
             deleted, _ = self._items().filter(href=href).delete() if self._data else (0, {})
             if not deleted:
                 raise radicale_storage.ComponentNotFoundError(href)

@@ -13,7 +13,14 @@ from radicale import pathutils
 from radicale import storage as radicale_storage
 from radicale.log import logger
 
-from calendars.dav.dbstorage.collection import Collection, item_row
+from calendars.dav.dbstorage.collection import (
+    Collection,
+    _state,
+    _take_parent_row,
+    _writing,
+    forget_collection_rows,
+    item_row,
+)
 from calendars.dav.paths import STORAGE_ROOTS
 from calendars.models import DavCollection, DavItem
 
@@ -23,11 +30,6 @@ ChildContext = Callable[[str, str | None], contextlib.AbstractContextManager[Non
 # busy-waiting on the database lock. The same lock serialises writers that share one
 # connection between threads (the test server on an in-memory database).
 _writers = threading.RLock()
-_state = threading.local()
-
-
-def _writing() -> bool:
-    return getattr(_state, "depth", 0) > 0
 
 
 def _owner(path: str) -> str:
@@ -65,6 +67,8 @@ class Storage(radicale_storage.BaseStorage):
             depth = getattr(_state, "depth", 0)
             if depth == 0:
                 _state.locked = {}
+                _state.seen = {}
+                _state.parent_row = None
             _state.depth = depth + 1
             try:
                 yield
@@ -72,6 +76,8 @@ class Storage(radicale_storage.BaseStorage):
                 _state.depth = depth
                 if depth == 0:
                     _state.locked = {}
+                    _state.seen = {}
+                    _state.parent_row = None
 
     def _locked(self, row: DavCollection) -> DavCollection:
         """``row`` with its effective collection (a link's target) locked for this write, so
@@ -100,7 +106,10 @@ class Storage(radicale_storage.BaseStorage):
         sane = pathutils.strip_path(path)
         parent = _parent(sane)
         rows: dict[str, DavCollection] = {}
-        if sane:
+        just_read = _take_parent_row(sane)
+        if just_read is not None:
+            rows = {sane: just_read}
+        elif sane:
             wanted = [sane, parent] if parent else [sane]
             rows = {
                 row.path: row
@@ -124,7 +133,11 @@ class Storage(radicale_storage.BaseStorage):
         if parent not in rows:
             return
         href = sane.rpartition("/")[2]
-        found = Collection(self, parent, self._locked(rows[parent]))._get(href)
+        parent_row = self._locked(rows[parent])
+        if _writing():
+            # A PUT discovers the item, then its parent collection at once: keep the row.
+            _state.parent_row = (parent, parent_row)
+        found = Collection(self, parent, parent_row)._get(href)
         if found is not None:
             yield found
 
@@ -151,6 +164,7 @@ class Storage(radicale_storage.BaseStorage):
         sane = pathutils.strip_path(href)
         if not sane:
             return Collection(self, "", None), {}, []
+        forget_collection_rows()
         with transaction.atomic(savepoint=False):
             self._ensure_ancestors(sane)
             row = DavCollection.objects.filter(path=sane).first()
@@ -197,6 +211,7 @@ class Storage(radicale_storage.BaseStorage):
         new_hrefs = {row.href for row in new_rows}
         if not existing and not new_rows:
             return {}, []
+        collection._forget()
         revision = collection._bump()
         DavItem.objects.filter(collection_id=pk).delete()
         DavItem.objects.bulk_create(new_rows, batch_size=500)
@@ -227,6 +242,7 @@ class Storage(radicale_storage.BaseStorage):
                 raise ValueError(f"Failed to move {item.href!r}: not found")
             if source_pk == target_pk and item.href == to_href:
                 return
+            source._forget()
             DavItem.objects.filter(collection_id=target_pk, href=to_href).delete()
             target_revision = to_collection._bump()
             source_revision = target_revision if source_pk == target_pk else source._bump()
