@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +45,8 @@ from extranet.search.base import (
 )
 
 WRITE_TIMEOUT = 30.0
+# Opening the index races with other processes' commits (see WhooshBackend._open).
+OPEN_ATTEMPTS = 5
 _SPACES = re.compile(r"\s+")
 # Facets are indexed as "name=value" tokens, one per line, matched whole.
 _FACET_SEPARATOR = "\n"
@@ -141,15 +144,38 @@ class WhooshBackend(SearchBackend):
         if self._index is None:
             with self._open_lock:
                 if self._index is None:
-                    self.index_dir.mkdir(parents=True, exist_ok=True)
-                    if index.exists_in(str(self.index_dir)):
-                        # The code's schema, not the one pickled in the index: queries and
-                        # writes analyse text alike, and an analyzer change takes effect at
-                        # once (rebuild_search_index then reanalyses older entries).
-                        self._index = index.open_dir(str(self.index_dir), schema=self.schema)
-                    else:
-                        self._index = index.create_in(str(self.index_dir), self.schema)
+                    self._index = self._open()
         return self._index
+
+    def _open(self) -> index.Index:
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                if index.exists_in(str(self.index_dir)):
+                    # The code's schema, not the one pickled in the index: queries and writes
+                    # analyse text alike, and an analyzer change takes effect at once
+                    # (rebuild_search_index then reanalyses older entries).
+                    return index.open_dir(str(self.index_dir), schema=self.schema)
+                return index.create_in(str(self.index_dir), self.schema)
+            except FileNotFoundError:
+                # Whoosh opens without a lock: a writer in another process committed a new
+                # generation and removed the table of contents just listed. Read again.
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _searcher(self) -> Any:
+        """A searcher on the latest generation (opening it races with other processes'
+        commits like opening the index does)."""
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return self._ix().searcher()
+            except FileNotFoundError:
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     @contextmanager
     def _writer(self, *, clear: bool = False) -> Iterator[writing.IndexWriter]:
@@ -269,7 +295,7 @@ class WhooshBackend(SearchBackend):
             text_query = query.Every()
         by_date = q.order == "date" or not q.has_text
         filter_query = self._filter(q)
-        with self._ix().searcher() as searcher:
+        with self._searcher() as searcher:
             # Counted apart: a top-N search prunes matchers that cannot reach the top, so its
             # own count is exact only by chance (or through a second, unfiltered pass).
             total = sum(1 for _ in searcher.docs_for_query(query.And([text_query, filter_query])))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import io
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -18,7 +19,7 @@ from radicale import storage as radicale_storage
 from radicale import xmlutils
 from radicale.app.report import test_filter as radicale_test_filter
 
-from calendars.dav.app import load_storage
+from calendars.dav.app import dav_wsgi, load_storage
 from calendars.dav.paths import link_name, space_collection
 from calendars.models import DavChange, DavCollection, DavItem, SpaceCalendar
 from calendars.provisioning import calendar_props, ensure_space_calendar
@@ -198,6 +199,80 @@ def test_a_failed_write_leaves_nothing_behind(calendar):
         raise RuntimeError("the request failed after the upload")
     assert not DavItem.objects.filter(href="x.ics").exists()
     assert DavCollection.objects.get(path=CAL).revision == 0
+
+
+def test_each_replacement_in_one_write_returns_the_version_it_replaced(calendar):
+    put(calendar, "r.ics", day_event("r", 1))
+    versions = [day_event("r", n) for n in (2, 3, 4)]
+    storage = load_storage()
+    with storage.acquire_lock("w"):
+        # As Radicale's PUT does: the item first (If-Match), then its collection, then upload.
+        (read,) = list(storage.discover(f"/{calendar}/r.ics"))
+        assert read.serialize() == day_event("r", 1)
+        found = collection()
+        replaced = [found.upload("r.ics", _item(calendar, v))[1] for v in versions[:2]]
+        found.delete("r.ics")
+        _new, after_delete = found.upload("r.ics", _item(calendar, versions[2]))
+    assert [r.serialize() for r in replaced] == [day_event("r", 1), versions[0]]
+    assert after_delete is None
+    assert DavItem.objects.get(href="r.ics").text == versions[2]
+    assert collection().sync()[0].endswith("-5")  # one revision per write, none lost
+
+
+def _item(path: str, text: str) -> radicale.item.Item:
+    item = radicale.item.Item(collection_path=path, text=text)
+    item.prepare()
+    return item
+
+
+def _dav_put(path: str, auth: tuple[str, str], body: bytes) -> str:
+    """A PUT through Maillage's Radicale in this thread (so its queries can be counted)."""
+    token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+    environ = {
+        "REQUEST_METHOD": "PUT",
+        "SCRIPT_NAME": "/dav",
+        "PATH_INFO": path,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "text/calendar; charset=utf-8",
+        "HTTP_AUTHORIZATION": f"Basic {token}",
+        "REMOTE_ADDR": "127.0.0.1",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+    }
+    statuses: list[str] = []
+    dav_wsgi(environ, lambda status, headers, *exc: statuses.append(status))
+    return statuses[0]
+
+
+def test_a_member_puts_an_event_into_the_space_calendar_in_a_few_queries(
+    db, settings, space, member, django_assert_max_num_queries
+):
+    settings.RADICALE_STORAGE = "database"
+    agenda = SpaceCalendar.objects.get(space=space, is_default=True)
+    ensure_space_calendar(space.slug, agenda.slug, agenda.name, agenda.color)  # done on commit
+    _app_password, secret = create_app_password(user=member, name="Téléphone")
+    sync_user_links(member)
+    path = f"/{member.email}/{link_name('elus', 'agenda')}/"
+    auth = (member.email, secret)
+    assert _dav_put(f"{path}first.ics", auth, day_event("first", 1).encode()).startswith("201")
+    # Authentication, rights from the membership, the collection's lock, the If-Match read,
+    # the UID check, the revision, the item and its change-log row: no query twice.
+    with django_assert_max_num_queries(13):
+        status = _dav_put(f"{path}second.ics", auth, day_event("second", 2).encode())
+    assert status.startswith("201")
+    target = DavCollection.objects.get(path=space_collection("elus", "agenda"))
+    assert set(DavItem.objects.filter(collection=target).values_list("href", flat=True)) == {
+        "first.ics",
+        "second.ics",
+    }
+    assert set(DavChange.objects.filter(collection=target).values_list("revision", flat=True)) == {
+        target.revision - 1,
+        target.revision,
+    }
 
 
 def test_links_show_the_target_items_and_properties_in_the_home(db, settings, space, member):

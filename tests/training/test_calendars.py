@@ -297,10 +297,14 @@ def _caldav_summaries(url: str, auth: tuple[str, str]) -> set[str]:
 def test_a_session_reaches_real_clients_within_one_sync_and_leaves_when_cancelled(
     dav_server,  # noqa: F811
     tmp_path,
+    client,
     course,
     trainer,
     editor,
 ):
+    """The acceptance path: a manager creates a session in the web app, the trainer's phone
+    (vdirsyncer, the caldav library) has it after one sync; cancelled in the web app, it is
+    gone at the next sync."""
     _app_password, secret = create_app_password(user=trainer, name="vdirsyncer")
     auth = (trainer.email, secret)
     first = new_session(editor, course, trainer)  # the trainer's calendar exists from now on
@@ -332,13 +336,38 @@ def test_a_session_reaches_real_clients_within_one_sync_and_leaves_when_cancelle
         reach=Reach.TERRITORY,
         status=CourseStatus.PUBLISHED,
     )
-    second = new_session(editor, second_course, trainer, parts=parts(days=14))
+    second_course.trainers.add(trainer)
+    client.force_login(editor)
+    day = (timezone.localdate() + timedelta(days=14)).isoformat()
+    created = client.post(
+        reverse("training_space:session_create", args=[course.space.slug, second_course.slug]),
+        {
+            "parts-TOTAL_FORMS": "1",
+            "parts-INITIAL_FORMS": "0",
+            "parts-MIN_NUM_FORMS": "1",
+            "parts-MAX_NUM_FORMS": "20",
+            "parts-0-day": day,
+            "parts-0-start": "14:00",
+            "parts-0-end": "17:00",
+            "capacity": "10",
+            "trainer": str(trainer.pk),
+            "place_name": "Médiathèque de Riom",
+            "commune": "Riom",
+            "status": "open",
+        },
+    )
+    assert created.status_code == 302, created.content.decode()[:2000]
+    second = second_course.sessions.get()
 
     assert _caldav_summaries(dav_server, auth) == {course.title, second_course.title}
     run(config, "sync", "agendas")
     assert _summaries(folder) == {course.title, second_course.title}
 
-    cancel_session(user=editor, session=second, reason="Salle indisponible")
+    cancelled = client.post(
+        reverse("training_space:session_cancel", args=[course.space.slug, second.pk]),
+        {"reason": "Salle indisponible"},
+    )
+    assert cancelled.status_code == 302
 
     assert _caldav_summaries(dav_server, auth) == {course.title}
     run(config, "sync", "agendas")
