@@ -304,6 +304,13 @@ def _places(editor: Any) -> dict[str, Organisation]:
     return places
 
 
+def _weekday(day: date, *, back: bool = False) -> date:
+    """Training takes place on working days: the nearest one from ``day`` on (or before)."""
+    while day.weekday() >= 5:
+        day += timedelta(days=-1 if back else 1)
+    return day
+
+
 def _move_back(session: Session, days: int) -> None:
     """Put a session (and its registrations) ``days`` earlier: registration closes when a
     session starts, so a past session is registered for ahead, then aged."""
@@ -364,7 +371,9 @@ def seed(context: DemoContext) -> dict[str, int]:
     full: Session | None = None
     for spec in SESSIONS:
         # A past session is made ahead (two days from now), registered for, then aged.
-        first_day = today + timedelta(days=spec.days if spec.days > 0 else 2)
+        first_day = _weekday(today + timedelta(days=spec.days)) if spec.days > 0 else today
+        if spec.days <= 0:
+            first_day += timedelta(days=2)
         parts = [
             PartInput(
                 starts_at=_at(first_day + timedelta(days=d), h, m),
@@ -390,7 +399,8 @@ def seed(context: DemoContext) -> dict[str, int]:
         if spec.cancelled:
             cancel_session(user=manager, session=session, reason=spec.cancelled)
         if spec.days < 0:
-            _move_back(session, 2 - spec.days)
+            held_on = _weekday(today + timedelta(days=spec.days), back=True)
+            _move_back(session, (first_day - held_on).days)
             past = session
         if len(spec.registrants) > spec.capacity:
             full = session

@@ -249,8 +249,9 @@ def _dav_put(path: str, auth: tuple[str, str], body: bytes) -> str:
 
 
 def test_a_member_puts_an_event_into_the_space_calendar_in_a_few_queries(
-    db, settings, space, member, django_assert_max_num_queries
+    transactional_db, settings, space, member, django_assert_max_num_queries
 ):
+    # transactional_db: dav_wsgi closes a connection left inside a transaction, as it must.
     settings.RADICALE_STORAGE = "database"
     agenda = SpaceCalendar.objects.get(space=space, is_default=True)
     ensure_space_calendar(space.slug, agenda.slug, agenda.name, agenda.color)  # done on commit

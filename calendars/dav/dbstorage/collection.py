@@ -31,8 +31,8 @@ TOKEN_NAME = re.compile(r"maillage-(\d+)-(\d+)")
 LONG_SPAN_S = 7 * 24 * 3600
 PAGE = 1000
 _RETURNING_VENDORS = frozenset({"postgresql", "sqlite"})  # UPDATE … RETURNING (SQLite ≥ 3.35)
-_BUMP_SQL = (
-    f'UPDATE "{DavCollection._meta.db_table}" SET "revision" = "revision" + 1, '
+_BUMP_SQL = (  # the table name is the model's, never user input
+    f'UPDATE "{DavCollection._meta.db_table}" SET "revision" = "revision" + 1, '  # noqa: S608
     '"modified_at" = %s WHERE "id" = %s RETURNING "revision"'
 )
 # Columns of a stored item read for listings: all that Radicale asks of an item but its text.
