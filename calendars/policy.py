@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from calendars.dav.paths import PERSONAL_DEFAULT, is_reserved_name, parse
@@ -43,11 +44,17 @@ def space_membership(user: Any, space_slug: str, *, need: str = "calendars.view"
 def space_calendar_rights(user: Any, space_slug: str, calendar_slug: str) -> str:
     from calendars.models import SpaceCalendar
 
+    # One query per DAV request for the membership and whether the calendar exists (every
+    # request on a space calendar asks this).
+    has_calendar = Exists(SpaceCalendar.objects.filter(space=OuterRef("space"), slug=calendar_slug))
     try:
-        membership = space_membership(user, space_slug)
+        membership = check_membership(
+            membership_for(user, space_slug, annotate={"has_calendar": has_calendar}),
+            need="calendars.view",
+        )
     except (Http404, PermissionDenied):
         return ""
-    if not SpaceCalendar.objects.filter(space=membership.space, slug=calendar_slug).exists():
+    if not getattr(membership, "has_calendar", False):
         return ""
     if membership.space.is_archived or not membership.can("calendars.write"):
         return SPACE_READ

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from allauth.mfa.utils import is_mfa_enabled
@@ -28,15 +29,21 @@ def forget_mfa_state(user: Any) -> None:
         delattr(user, _MFA_CACHE_ATTR)
 
 
-def membership_for(user: Any, space_slug: str) -> Membership | None:
-    """The user's membership in the space, or None (absent space and non-member look the same)."""
+def membership_for(
+    user: Any, space_slug: str, *, annotate: Mapping[str, Any] | None = None
+) -> Membership | None:
+    """The user's membership in the space, or None (absent space and non-member look the same).
+
+    ``annotate`` adds expressions computed in the same query (a caller that needs one more
+    fact about the space per request saves a round trip)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    return (
-        Membership.objects.select_related("space", "user")
-        .filter(user=user, space__slug=space_slug)
-        .first()
+    memberships = Membership.objects.select_related("space", "user").filter(
+        user=user, space__slug=space_slug
     )
+    if annotate:
+        memberships = memberships.annotate(**annotate)
+    return memberships.first()
 
 
 def check_membership(membership: Membership | None, *, need: str = "space.view") -> Membership:
