@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -31,10 +32,11 @@ from training.models import (
     Registration,
     RegistrationStatus,
     Session,
+    SessionPart,
     SessionStatus,
     Theme,
 )
-from training.policy import can_see_registration, is_signed_in
+from training.policy import can_see_registrants, can_see_registration, is_signed_in
 
 
 def _space_ids(user: Any, needs: tuple[str, ...]) -> dict[str, list[int]]:
@@ -134,24 +136,25 @@ class CatalogueFilters:
         return bool(self.date_from or self.date_to or self.commune)
 
 
+def with_seat_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """``sessions`` annotated with ``confirmed_count`` and ``waiting_count`` (the people
+    themselves are never loaded)."""
+    return sessions.annotate(
+        confirmed_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+        ),
+        waiting_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
+        ),
+    )
+
+
 def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
     """Sessions still to come (not cancelled), with their seat counts annotated:
     ``confirmed_count``, ``waiting_count`` (the people themselves are never loaded)."""
     now = now or timezone.now()
-    return (
-        Session.objects.filter(starts_at__gte=now)
-        .exclude(status=SessionStatus.CANCELLED)
-        .select_related("place")
-        .annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            ),
-            waiting_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
-            ),
-        )
-        .order_by("starts_at", "pk")
-    )
+    sessions = Session.objects.filter(starts_at__gte=now).exclude(status=SessionStatus.CANCELLED)
+    return with_seat_counts(sessions.select_related("place")).order_by("starts_at", "pk")
 
 
 def _sessions_matching(filters: CatalogueFilters) -> QuerySet[Session]:
@@ -286,18 +289,11 @@ def course_upcoming_sessions(course: Course) -> list[Session]:
 
 def session_for(user: Any, pk: int) -> Session:
     """A session of a course ``user`` may see, with seat counts; 404 otherwise."""
+    sessions = Session.objects.filter(course__in=courses_visible_to(user), pk=pk)
     session = (
-        Session.objects.filter(course__in=courses_visible_to(user), pk=pk)
+        with_seat_counts(sessions)
         .select_related("course", "course__space", "trainer", "place")
         .prefetch_related("parts")
-        .annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            ),
-            waiting_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
-            ),
-        )
         .first()
     )
     if session is None:
@@ -374,3 +370,80 @@ def visible_course_ids(user: Any, course_ids: Iterable[int]) -> set[int]:
 
 def is_subscribed_to_catalogue(user: Any) -> bool:
     return is_signed_in(user) and CatalogueSubscription.objects.filter(user=user).exists()
+
+
+# --- the space's management pages and the trainers' pages ---------------------------------------
+
+
+def course_in_space(membership: Membership, course_slug: str) -> Course:
+    """A course of the caller's space, drafts included (the door was passed); 404 otherwise."""
+    course = Course.objects.in_space(membership.space).filter(slug=course_slug).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def session_in_space(membership: Membership, pk: int) -> Session:
+    """A session of a course of the caller's space; 404 otherwise."""
+    session = (
+        Session.objects.filter(course__space=membership.space, pk=pk)
+        .select_related("course", "course__space", "trainer", "place")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def session_for_registrants(user: Any, pk: int) -> Session:
+    """The session if ``user`` may see its registrants (its trainer, the course's space
+    editors); 404 otherwise, missing or not theirs alike."""
+    session = (
+        Session.objects.filter(pk=pk)
+        .select_related("course", "course__space", "trainer", "place")
+        .prefetch_related(
+            Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at", "pk"))
+        )
+        .first()
+    )
+    if session is None or not can_see_registrants(user, session):
+        raise Http404
+    return session
+
+
+def _listed(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    parts = Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at", "pk"))
+    return with_seat_counts(sessions.prefetch_related(parts)).order_by("starts_at", "pk")
+
+
+def sessions_of_course(course: Course) -> QuerySet[Session]:
+    """The course's sessions with parts and seat counts, for its managers' page."""
+    return _listed(course.sessions.select_related("trainer", "place"))
+
+
+def sessions_of_trainer(user: Any) -> QuerySet[Session]:
+    """The sessions ``user`` trains, with parts and seat counts."""
+    return _listed(
+        Session.objects.filter(trainer_id=user.pk).select_related(
+            "course", "course__space", "place"
+        )
+    )
+
+
+def split_upcoming_past(
+    sessions: Iterable[Session], *, now: datetime
+) -> tuple[list[Session], list[Session]]:
+    """Sessions not yet over (soonest first) and past ones (latest first)."""
+    listed = list(sessions)
+    upcoming = [s for s in listed if s.ends_at is None or s.ends_at >= now]
+    past = [s for s in reversed(listed) if s.ends_at is not None and s.ends_at < now]
+    return upcoming, past
+
+
+def trainer_candidates(membership: Membership, course: Course | None = None) -> QuerySet[Any]:
+    """Who may be picked as a trainer: the space's members, plus the course's trainers."""
+    who = Q(memberships__space=membership.space)
+    if course is not None:
+        who |= Q(training_courses=course)
+    users = get_user_model().objects.filter(who, is_active=True)
+    return users.filter(pk__in=users.values("pk")).order_by("full_name", "email")

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Q
 from django.forms import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +28,7 @@ from extranet.access import access_space
 from extranet.exceptions import MaillageError
 from extranet.models import Membership
 from extranet.portal.selectors import PublicationStatus, publication_status
-from training import policy, publishing
+from training import policy, publishing, selectors
 from training.forms import (
     COURSE_FIELDS,
     CancelSessionForm,
@@ -43,9 +42,7 @@ from training.models import (
     Course,
     CourseResource,
     CourseStatus,
-    RegistrationStatus,
     Session,
-    SessionPart,
     SessionStatus,
 )
 from training.selectors import courses_visible_to
@@ -63,38 +60,9 @@ def _page(
     return render(request, f"training/manage/{template}", context, status=status)
 
 
-def _course_for(membership: Membership, course_slug: str) -> Course:
-    course = Course.objects.in_space(membership.space).filter(slug=course_slug).first()
-    if course is None:
-        raise Http404
-    return course
-
-
-def _session_for(membership: Membership, pk: int) -> Session:
-    session = (
-        Session.objects.filter(course__space=membership.space, pk=pk)
-        .select_related("course", "course__space", "trainer", "place")
-        .first()
-    )
-    if session is None:
-        raise Http404
-    return session
-
-
 def _course_url(course: Course) -> str:
     return reverse(
         "training_space:course", kwargs={"slug": course.space.slug, "course_slug": course.slug}
-    )
-
-
-def _with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    return sessions.annotate(
-        confirmed_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        ),
-        waiting_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
-        ),
     )
 
 
@@ -107,15 +75,6 @@ def _tell_portal_outcome(request: HttpRequest, course: Course, before: Publicati
     its proposal. A public version stays: the course page says so for as long as it does."""
     if before.pending is not None and not policy.is_portal_eligible(course):
         messages.info(request, _("Sa proposition en attente au portail public a été retirée."))
-
-
-def _people(membership: Membership, course: Course | None = None) -> QuerySet[Any]:
-    """Who may be picked as a trainer: the space's members, plus the course's trainers."""
-    who = Q(memberships__space=membership.space)
-    if course is not None:
-        who |= Q(training_courses=course)
-    users = get_user_model().objects.filter(who, is_active=True)
-    return users.filter(pk__in=users.values("pk")).order_by("full_name", "email")
 
 
 def _places(user: Any) -> list[tuple[int, str, str, str]]:
@@ -154,13 +113,9 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def course(request: HttpRequest, slug: str, course_slug: str) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    course = _course_for(membership, course_slug)
-    sessions = _with_counts(
-        course.sessions.select_related("trainer", "place").prefetch_related(
-            Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at", "pk"))
-        )
-    ).order_by("starts_at", "pk")
+    course = selectors.course_in_space(membership, course_slug)
     now = timezone.now()
+    upcoming, past = selectors.split_upcoming_past(selectors.sessions_of_course(course), now=now)
     return _page(
         request,
         "course.html",
@@ -168,8 +123,8 @@ def course(request: HttpRequest, slug: str, course_slug: str) -> HttpResponse:
         course=course,
         trainers=list(course.trainers.order_by("full_name", "email")),
         resources=list(course.resources.select_related("document")),
-        upcoming=[s for s in sessions if s.ends_at is None or s.ends_at >= now],
-        past=[s for s in reversed(sessions) if s.ends_at is not None and s.ends_at < now],
+        upcoming=upcoming,
+        past=past,
         statuses=CourseStatus,
         session_statuses=SessionStatus,
         now=now,
@@ -189,7 +144,7 @@ def _course_form_page(
 @login_required
 def course_create(request: HttpRequest, slug: str) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    form = CourseForm(request.POST or None, people=_people(membership))
+    form = CourseForm(request.POST or None, people=selectors.trainer_candidates(membership))
     if request.method == "POST" and form.is_valid():
         try:
             created = course_services.create_course(
@@ -210,12 +165,16 @@ def course_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def course_edit(request: HttpRequest, slug: str, course_slug: str) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    course = _course_for(membership, course_slug)
+    course = selectors.course_in_space(membership, course_slug)
     initial = {
         **model_to_dict(course, fields=COURSE_FIELDS),
         "trainers": list(course.trainers.values_list("pk", flat=True)),
     }
-    form = CourseForm(request.POST or None, people=_people(membership, course), initial=initial)
+    form = CourseForm(
+        request.POST or None,
+        people=selectors.trainer_candidates(membership, course),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         before = _publication(course)
         try:
@@ -238,7 +197,7 @@ def course_edit(request: HttpRequest, slug: str, course_slug: str) -> HttpRespon
 @login_required
 def course_status(request: HttpRequest, slug: str, course_slug: str) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    course = _course_for(membership, course_slug)
+    course = selectors.course_in_space(membership, course_slug)
     status = request.POST.get("status", "")
     before = _publication(course)
     try:
@@ -260,7 +219,7 @@ def course_status(request: HttpRequest, slug: str, course_slug: str) -> HttpResp
 @login_required
 def course_propose(request: HttpRequest, slug: str, course_slug: str) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    course = _course_for(membership, course_slug)
+    course = selectors.course_in_space(membership, course_slug)
     try:
         proposal = publishing.propose_course(user=request.user, course=course)
     except MaillageError as exc:
@@ -283,7 +242,7 @@ def course_propose(request: HttpRequest, slug: str, course_slug: str) -> HttpRes
 @login_required
 def resource_add(request: HttpRequest, slug: str, course_slug: str) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    course = _course_for(membership, course_slug)
+    course = selectors.course_in_space(membership, course_slug)
     form = ResourceForm(request.POST or None, documents=documents_of_space(membership))
     if request.method == "POST" and form.is_valid():
         try:
@@ -308,7 +267,7 @@ def resource_add(request: HttpRequest, slug: str, course_slug: str) -> HttpRespo
 @login_required
 def resource_delete(request: HttpRequest, slug: str, course_slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    course = _course_for(membership, course_slug)
+    course = selectors.course_in_space(membership, course_slug)
     resource = CourseResource.objects.filter(course=course, pk=pk).first()
     if resource is None:
         raise Http404
@@ -401,7 +360,7 @@ def _session_form_page(
 @login_required
 def session_create(request: HttpRequest, slug: str, course_slug: str) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    course = _course_for(membership, course_slug)
+    course = selectors.course_in_space(membership, course_slug)
     trainers = list(course.trainers.values_list("pk", flat=True))
     initial = {"trainer": trainers[0] if len(trainers) == 1 else None}
     form, formset = _session_forms(request, course, None, initial=initial)
@@ -433,7 +392,7 @@ def session_create(request: HttpRequest, slug: str, course_slug: str) -> HttpRes
 @login_required
 def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    session = _session_for(membership, pk)
+    session = selectors.session_in_space(membership, pk)
     course = session.course
     initial = {
         **model_to_dict(
@@ -479,7 +438,7 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def session_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    session = _with_counts(
+    session = selectors.with_seat_counts(
         Session.objects.filter(course__space=membership.space, pk=pk).select_related(
             "course", "course__space"
         )
@@ -513,7 +472,7 @@ def session_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def session_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    session = _session_for(membership, pk)
+    session = selectors.session_in_space(membership, pk)
     try:
         session_services.open_registrations(user=request.user, session=session)
     except MaillageError as exc:
@@ -527,7 +486,7 @@ def session_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def session_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    session = _session_for(membership, pk)
+    session = selectors.session_in_space(membership, pk)
     try:
         session_services.mark_session_done(user=request.user, session=session)
     except MaillageError as exc:

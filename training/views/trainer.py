@@ -12,22 +12,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from extranet.exceptions import MaillageError
-from training import policy
+from training import policy, selectors
 from training.exports import registrants_csv
 from training.forms import AttendanceForm
 from training.models import (
     Registration,
     RegistrationStatus,
     Session,
-    SessionPart,
 )
 from training.services.attendance import mark_attendance
 from training.services.surveys import survey_results as compute_survey_results
@@ -37,21 +35,6 @@ STATUS_ORDER: dict[str, int] = {
     RegistrationStatus.WAITING: 1,
     RegistrationStatus.CANCELLED: 2,
 }
-
-
-def _session_for(user: Any, pk: int) -> Session:
-    """The session if ``user`` may see its registrants; 404 otherwise (missing or not theirs)."""
-    session = (
-        Session.objects.filter(pk=pk)
-        .select_related("course", "course__space", "trainer", "place")
-        .prefetch_related(
-            Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at", "pk"))
-        )
-        .first()
-    )
-    if session is None or not policy.can_see_registrants(user, session):
-        raise Http404
-    return session
 
 
 def _page(
@@ -70,25 +53,9 @@ def _page(
 @require_GET
 @login_required
 def my_sessions(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    sessions = list(
-        Session.objects.filter(trainer_id=request.user.pk)
-        .select_related("course", "course__space", "place")
-        .prefetch_related(
-            Prefetch("parts", queryset=SessionPart.objects.order_by("starts_at", "pk"))
-        )
-        .annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            ),
-            waiting_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
-            ),
-        )
-        .order_by("starts_at", "pk")
+    upcoming, past = selectors.split_upcoming_past(
+        selectors.sessions_of_trainer(request.user), now=timezone.now()
     )
-    upcoming = [s for s in sessions if s.ends_at is None or s.ends_at >= now]
-    past = [s for s in reversed(sessions) if s.ends_at is not None and s.ends_at < now]
     context = {"upcoming": upcoming, "past": past, "calendar_links": _calendar_links(request)}
     return render(request, "training/trainer/my_sessions.html", context)
 
@@ -102,7 +69,7 @@ def _calendar_links(request: HttpRequest) -> list[Any]:
 @require_GET
 @login_required
 def registrants(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_for(request.user, pk)
+    session = selectors.session_for_registrants(request.user, pk)
     rows = sorted(
         session.registrations.select_related("organisation", "registered_by"),
         key=lambda r: (STATUS_ORDER.get(r.status, 3), r.created_at, r.pk),
@@ -128,7 +95,7 @@ def registrants(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_for(request.user, pk)
+    session = selectors.session_for_registrants(request.user, pk)
     confirmed = Registration.objects.filter(
         session=session, status=RegistrationStatus.CONFIRMED
     ).select_related("organisation")
@@ -148,7 +115,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def export(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_for(request.user, pk)
+    session = selectors.session_for_registrants(request.user, pk)
     content = registrants_csv(user=request.user, session=session)
     day = timezone.localtime(session.starts_at).strftime("%Y-%m-%d") if session.starts_at else ""
     filename = f"inscrits-{session.course.slug}-{day or session.pk}.csv"
@@ -161,7 +128,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_for(request.user, pk)
+    session = selectors.session_for_registrants(request.user, pk)
     results = compute_survey_results(user=request.user, session=session)
     questions = [
         {
