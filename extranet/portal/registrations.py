@@ -18,6 +18,7 @@ register_audit_actions(
         "portal.approved": _("Publication approuvée sur le portail"),
         "portal.rejected": _("Proposition de publication refusée"),
         "portal.unpublished": _("Élément retiré du portail"),
+        "portal.unpublish_requested": _("Retrait du portail demandé par le contributeur"),
     }
 )
 register_topic(
@@ -34,6 +35,18 @@ register_topic(
         label=_("Nouvelles propositions à relire pour le portail (administration générale)"),
         message=_("%(actor)s propose « %(object)s » pour le portail (%(space)s)"),
         default_email=EmailMode.DAILY,
+    )
+)
+register_topic(
+    Topic(
+        name="portal.unpublish_requested",
+        label=_(
+            "Éléments publics que leur contributeur ne veut plus publier (administration générale)"
+        ),
+        message=_(
+            "%(actor)s ne souhaite plus que « %(object)s » soit public : à retirer du portail"
+        ),
+        default_email=EmailMode.IMMEDIATE,
     )
 )
 register_site_urls("publication/", "extranet.portal.review_urls")

@@ -459,6 +459,33 @@ def _copy_file(snapshot: PublicSnapshot, name: str, content_type: str, content: 
     return str(public_file.file.name)
 
 
+def ask_to_unpublish(*, user: Any, kind: PublishableKind | str, source_key: str) -> bool:
+    """Tell the general administrators that an item's source no longer wants to be public
+    (archived, or now kept for a space's members): taking it off the portal stays their
+    decision. Returns whether there was a public version to tell them about."""
+    kind = _kind(kind)
+    current = PublicSnapshot.objects.public().filter(kind=kind.name, source_key=source_key).first()
+    if current is None:
+        return False
+    record_audit(
+        action="portal.unpublish_requested",
+        actor=user,
+        target=current.title[:254],
+        details={"kind": kind.name, "source_key": source_key},
+    )
+    snapshot_pk = current.pk
+    transaction.on_commit(
+        lambda: notify(
+            recipients=general_administrators(),
+            topic="portal.unpublish_requested",
+            actor=user,
+            object_label=current.title,
+            url=reverse("portal_review:public") + f"?kind={kind.name}#publie-{snapshot_pk}",
+        )
+    )
+    return True
+
+
 # --- notifications (after commit) -------------------------------------------------------------
 
 

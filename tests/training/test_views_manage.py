@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Organisation, OrganisationKind
-from extranet.models import Membership, PublicationRequest
+from extranet.models import Membership, Notification, PublicationRequest
 from extranet.portal.services import approve_publication
 from tests.extranet.portal.public_fixtures import general_admin  # noqa: F401
 from training.models import (
@@ -667,6 +667,7 @@ def test_a_public_course_taken_off_the_catalogue_stays_public_until_unpublished(
     editor,
     course,
     general_admin,  # noqa: F811 (the fixture imported above)
+    django_capture_on_commit_callbacks,
 ):
     snapshot = approve_publication(
         reviewer=general_admin, request=propose_course(user=editor, course=course)
@@ -676,14 +677,24 @@ def test_a_public_course_taken_off_the_catalogue_stays_public_until_unpublished(
     assert "Publié sur le portail (version 1" in page
     assert "reste en ligne" not in page
 
-    response = client.post(
-        _space_url("course_status", course, course_slug=course.slug),
-        {"status": "draft"},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _space_url("course_status", course, course_slug=course.slug),
+            {"status": "draft"},
+            follow=True,
+        )
     page = response.content.decode()
-    assert "demandez-le-lui si elle ne doit plus y paraître" in page
+    assert "la retire : elle en a été prévenue" in page
     assert "Publié sur le portail (version 1" in page
     assert _propose_url(course) not in page
     snapshot.refresh_from_db()
     assert snapshot.is_current
+    # The portal's administrators are told once, when the course leaves the public reach.
+    told = Notification.objects.filter(recipient=general_admin, topic="portal.unpublish_requested")
+    assert told.count() == 1
+    assert told.get().url.endswith(f"#publie-{snapshot.pk}")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            _space_url("course_status", course, course_slug=course.slug), {"status": "archived"}
+        )
+    assert told.count() == 1

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from documents.models import Document
 from extranet.models import Membership, PublicationRequest
-from extranet.portal.services import AlreadyReviewed, withdraw_publication
+from extranet.portal.services import AlreadyReviewed, ask_to_unpublish, withdraw_publication
 from training import policy, publishing
 from training.models import (
     Audience,
@@ -78,13 +78,16 @@ def _refresh_sessions(course: Course) -> None:
         _effects.refresh_calendars(sessions=sessions)
 
 
-def _withdraw_portal_proposals(user: Any, course: Course) -> list[PublicationRequest]:
+def _withdraw_portal_proposals(
+    user: Any, course: Course, *, was_eligible: bool
+) -> list[PublicationRequest]:
     """A course that stops being publishable (a draft, archived, or kept for the space's
     members) takes back its proposal awaiting review, so it cannot be approved as it was.
 
     What is already public stays until the portal's general administrator unpublishes it: as
     for directory cards and brochures, taking something off the portal is their action (the
-    portal's ``unpublish`` is theirs only); the course page tells its managers so."""
+    portal's ``unpublish`` is theirs only). They are told at once; the course page tells its
+    managers so."""
     if policy.is_portal_eligible(course):
         return []
     pending = PublicationRequest.objects.for_source(
@@ -97,6 +100,8 @@ def _withdraw_portal_proposals(user: Any, course: Course) -> list[PublicationReq
         except AlreadyReviewed:
             # Reviewed meanwhile: an approval is public now, and the page says it stays so.
             continue
+    if was_eligible:  # told once, when the course leaves the public reach
+        ask_to_unpublish(user=user, kind=publishing.KIND, source_key=publishing.source_key(course))
     return withdrawn
 
 
@@ -160,6 +165,7 @@ def update_course(
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     course = Course.objects.select_for_update().get(pk=course.pk)
+    was_eligible = policy.is_portal_eligible(course)
     changed = []
     for field, value in data.items():
         cleaned = value.strip() if isinstance(value, str) else value
@@ -177,7 +183,7 @@ def update_course(
         _effects.audit(user=user, action="training.course_updated", course=course, fields=changed)
         _refresh_sessions(course)
     if {"status", "reach"} & set(changed):
-        _withdraw_portal_proposals(user, course)
+        _withdraw_portal_proposals(user, course, was_eligible=was_eligible)
     return course
 
 
@@ -191,6 +197,7 @@ def set_course_status(*, user: Any, course: Course, status: str) -> Course:
     course = Course.objects.select_for_update().get(pk=course.pk)
     if course.status != status:
         previous = course.status
+        was_eligible = policy.is_portal_eligible(course)
         course.status = status
         course.save(update_fields=["status", "updated_at"])
         _effects.audit(
@@ -201,7 +208,7 @@ def set_course_status(*, user: Any, course: Course, status: str) -> Course:
             status=status,
         )
         _refresh_sessions(course)
-        _withdraw_portal_proposals(user, course)
+        _withdraw_portal_proposals(user, course, was_eligible=was_eligible)
     return course
 
 
