@@ -118,3 +118,61 @@ def test_other_participant_pages_are_accessible(
     with page.expect_navigation():
         page.get_by_role("button", name="Envoyer mes réponses").click()
     assert "Vos réponses sont enregistrées" in page.get_by_role("status").inner_text()
+
+
+def test_editor_schedules_a_session_and_the_trainer_marks_attendance(
+    transactional_db, live_server, page, space, editor, member, course, trainer, make_session
+):
+    """The managers' and trainers' pages, keyboard and axe-core included: an editor adds a
+    two-part session through the form (no JavaScript needed), the trainer marks who came."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from training.models import Attendance, Session
+    from training.services.registrations import register
+
+    base = live_server.url
+    _log_in(page, base, editor.email)
+    page.goto(f"{base}/s/{space.slug}/formations/")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=course.title).click()
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Nouvelle session").click()
+    assert_accessible(page)
+    day = timezone.localdate() + timedelta(days=21)
+    page.locator("#id_parts-0-day").fill(day.isoformat())
+    page.locator("#id_parts-0-start").fill("09:00")
+    page.locator("#id_parts-0-end").fill("12:00")
+    page.locator("#id_parts-1-day").fill((day + timedelta(days=7)).isoformat())
+    page.locator("#id_parts-1-start").fill("09:00")
+    page.locator("#id_parts-1-end").fill("12:00")
+    page.get_by_label("Nombre de places").fill("6")
+    page.get_by_label("Ou nom du lieu").fill("Médiathèque de Riom")
+    page.get_by_label("Commune", exact=True).fill("Riom")
+    page.locator("#id_trainer").select_option(str(trainer.pk))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Créer la session").click()
+    assert_accessible(page)
+    created = Session.objects.get(course=course, place_name="Médiathèque de Riom")
+    assert created.parts.count() == 2 and created.capacity == 6
+
+    past = make_session(days=-1, capacity=4)
+    Session.objects.filter(pk=past.pk).update(starts_at=timezone.now() + timedelta(hours=1))
+    registration = register(user=member, session=past)
+    Session.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(days=1))
+    page.context.clear_cookies()
+    _log_in(page, base, trainer.email)
+    page.goto(f"{base}/formations/mes-sessions/")
+    assert_accessible(page)
+    page.goto(f"{base}/formations/sessions/{past.pk}/presences/")
+    assert_accessible(page)
+    page.get_by_label(f"Présent : {member.full_name}").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer les présences").click()
+    registration.refresh_from_db()
+    assert registration.attendance == Attendance.PRESENT
+    page.goto(f"{base}/formations/sessions/{past.pk}/participants/")
+    assert_accessible(page)
