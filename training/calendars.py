@@ -189,13 +189,14 @@ def refresh_user(user: Any) -> None:
     published_calendars.sync_published_links(user.email, keys, prefix=PREFIX)
 
 
-def refresh(*, session_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> None:
-    """Rebuild the catalogue (when sessions changed, or for a subscriber) and the calendars of
-    the given users, of the sessions' trainers and of their confirmed registrants.
-    Idempotent."""
+def refresh(
+    *, session_ids: Iterable[int] = (), user_ids: Iterable[int] = (), catalogue: bool = False
+) -> None:
+    """Rebuild the catalogue (when sessions changed, or when asked: a new subscriber needs it
+    to exist before it can be linked) and the calendars of the given users, of the sessions'
+    trainers and of their confirmed registrants. Idempotent."""
     session_ids, ids = sorted(set(session_ids)), set(user_ids)
-    # A new subscriber needs the catalogue to exist before it can be linked.
-    if session_ids or CatalogueSubscription.objects.filter(user_id__in=ids).exists():
+    if session_ids or catalogue:
         refresh_catalogue()
     if session_ids:
         sessions = Session.objects.filter(pk__in=session_ids)
@@ -212,9 +213,11 @@ def refresh(*, session_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) ->
 
 
 @task()
-def refresh_training_calendars(*, session_ids: list[int], user_ids: list[int]) -> None:
-    """The task behind ``schedule_refresh``."""
-    refresh(session_ids=session_ids, user_ids=user_ids)
+def refresh_training_calendars(
+    *, session_ids: list[int], user_ids: list[int], catalogue: bool = False
+) -> None:
+    """The task behind ``schedule_refresh`` and ``subscribe_catalogue``."""
+    refresh(session_ids=session_ids, user_ids=user_ids, catalogue=catalogue)
 
 
 def schedule_refresh(*, sessions: Iterable[Session] = (), users: Iterable[Any] = ()) -> None:
@@ -254,7 +257,9 @@ def subscribe_catalogue(*, user: Any, subscribed: bool) -> None:
         CatalogueSubscription.objects.filter(user=user).delete()
     user_id = user.pk
     transaction.on_commit(
-        lambda: refresh_training_calendars.enqueue(session_ids=[], user_ids=[user_id])
+        lambda: refresh_training_calendars.enqueue(
+            session_ids=[], user_ids=[user_id], catalogue=subscribed
+        )
     )
 
 

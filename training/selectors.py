@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -75,6 +76,8 @@ def courses_visible_to(user: Any, *, queryset: QuerySet[Course] | None = None) -
 # ``registrations_of``).
 
 CATALOGUE_PER_PAGE = 20
+# Sessions listed under each course of the catalogue (the course page lists them all).
+SESSIONS_SHOWN = 3
 PRINT_LIMIT = 300
 MAX_TEXT = 200
 
@@ -199,10 +202,17 @@ _ACCENT_VARIANTS = {
 }
 
 
-def catalogue_courses(courses: QuerySet[Course], filters: CatalogueFilters) -> QuerySet[Course]:
+def catalogue_courses(
+    courses: QuerySet[Course],
+    filters: CatalogueFilters,
+    *,
+    sessions_shown: int | None = SESSIONS_SHOWN,
+) -> QuerySet[Course]:
     """The courses of ``courses`` (from ``published_courses_visible_to``) matching
-    ``filters``, each with its upcoming sessions (within the dates and commune asked for)
-    prefetched as ``upcoming``.
+    ``filters``, each with its first ``sessions_shown`` upcoming sessions (within the dates
+    and commune asked for; all when None) prefetched as ``upcoming`` and their number
+    annotated as ``upcoming_total`` (a page's cost stays bounded however many sessions a
+    course has).
 
     A course for every audience (``Audience.ALL``) matches any audience asked for.
     """
@@ -225,9 +235,18 @@ def catalogue_courses(courses: QuerySet[Course], filters: CatalogueFilters) -> Q
     sessions = _sessions_matching(filters)
     if filters.narrows_sessions:
         courses = courses.filter(pk__in=sessions.values("course_id"))
+    total = (
+        Session.objects.filter(pk__in=sessions.values("pk"), course=OuterRef("pk"))
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    shown = sessions if sessions_shown is None else sessions[:sessions_shown]
     return (
         courses.select_related("space")
-        .prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="upcoming"))
+        .annotate(upcoming_total=Coalesce(Subquery(total), 0))
+        .prefetch_related(Prefetch("sessions", queryset=shown, to_attr="upcoming"))
         .order_by("title", "pk")
     )
 
@@ -242,7 +261,7 @@ def catalogue_page(
 
 def catalogue_for_print(courses: QuerySet[Course], filters: CatalogueFilters) -> list[Course]:
     """The whole matching catalogue, for the printed version (bounded)."""
-    return list(catalogue_courses(courses, filters)[:PRINT_LIMIT])
+    return list(catalogue_courses(courses, filters, sessions_shown=None)[:PRINT_LIMIT])
 
 
 def catalogue_communes(courses: QuerySet[Course]) -> list[str]:

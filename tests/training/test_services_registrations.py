@@ -313,3 +313,30 @@ def test_the_reminder_command_sends_the_reminders(
         call_command("send_training_reminders", stdout=out)
     assert "Sent 1 training reminder" in out.getvalue()
     assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_a_registration_rebuilds_only_the_registrants_own_calendar(
+    monkeypatch, django_capture_on_commit_callbacks, member, reader, editor, make_session
+):
+    """No calendar shows seats or who registered: a registration refreshes the person's own
+    « Mes formations » (and a waiting one nothing), never the catalogue or other people's."""
+    from training import calendars
+
+    scheduled: list[dict] = []
+
+    class Recorder:
+        @staticmethod
+        def enqueue(**kwargs: object) -> None:
+            scheduled.append(kwargs)
+
+    monkeypatch.setattr(calendars, "refresh_training_calendars", Recorder)
+    session = make_session(capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = register(user=member, session=session)
+        register(user=reader, session=session)  # waiting
+    assert scheduled == [{"session_ids": [], "user_ids": [member.pk]}]
+
+    scheduled.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_registration(user=member, registration=confirmed)
+    assert scheduled == [{"session_ids": [], "user_ids": sorted([member.pk, reader.pk])}]

@@ -360,3 +360,16 @@ def test_a_user_without_any_space_sees_territory_courses(client, course, session
     client.force_login(loner)
     assert client.get(course_url(course)).status_code == 200
     assert reverse("training:register", args=[session.pk]) in client.get(course_url(course)).text
+
+
+def test_the_catalogue_lists_three_sessions_per_course_and_links_to_the_rest(
+    client, member, course, make_session
+):
+    sessions = [make_session(days=days) for days in (3, 10, 17, 24, 31)]
+    client.force_login(member)
+    page = client.get(reverse("training:catalogue")).content.decode()
+    shown = [s for s in sessions if reverse("training:session", args=[s.pk]) in page]
+    assert shown == sessions[:3]  # the soonest first
+    assert "Voir les 5 sessions" in page
+    printed = client.get(reverse("training:catalogue_print")).content.decode()
+    assert printed.count("places restantes") == 5  # the printed catalogue lists them all

@@ -64,8 +64,10 @@ def sync_status(session: Session) -> None:
         SessionStatus.FULL if confirmed_count(session) >= session.capacity else SessionStatus.OPEN
     )
     if session.status != wanted:
+        # Not ``updated_at``: it dates the session's calendar events (DTSTAMP), and seats are
+        # not in them; a session filling up changes nobody's calendar.
         session.status = wanted
-        session.save(update_fields=["status", "updated_at"])
+        Session.objects.filter(pk=session.pk).update(status=wanted)
 
 
 def promote_waiting(session: Session, *, now: datetime | None = None) -> list[Registration]:
@@ -148,7 +150,10 @@ def _create(
         topic = topics.REGISTERED if seat_left else topics.WAITLISTED
         _effects.notify_registrants([registration], topic=topic, session=session, actor=actor)
     _effects.email_later(EmailKind.REGISTERED, [registration])
-    _effects.refresh_calendars(sessions=[session], users=[account])
+    # Only the person's own "Mes formations" changes: no calendar shows seats or registrants
+    # (rebuilding every registrant's calendar here cost seconds per registration).
+    if registration.status == RegistrationStatus.CONFIRMED:
+        _effects.refresh_calendars(users=[account])
     return registration
 
 
@@ -238,9 +243,8 @@ def cancel_registration(*, user: Any, registration: Registration) -> Registratio
     _effects.email_later(
         EmailKind.CANCELLED if was_confirmed else EmailKind.LEFT_WAITING_LIST, [registration]
     )
-    _effects.refresh_calendars(
-        sessions=[session], users=[registration.user, *(r.user for r in promoted)]
-    )
+    if was_confirmed:
+        _effects.refresh_calendars(users=[registration.user, *(r.user for r in promoted)])
     return registration
 
 
