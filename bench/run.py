@@ -45,6 +45,7 @@ BENCHMARKS = (
     "forums_fanout",
     "directory",
     "portal",
+    "training",
 )
 
 
@@ -62,6 +63,8 @@ def _module(name: str):  # type: ignore[no-untyped-def]
         from bench import portal as module
     elif name == "directory":
         from bench import directory as module
+    elif name == "training":
+        from bench import training as module
     elif name == "dav_storage":
         from bench import dav_storage as module
     else:
