@@ -152,16 +152,25 @@ def with_seat_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
-def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
-    """Sessions still to come (not cancelled), with their seat counts annotated:
-    ``confirmed_count``, ``waiting_count`` (the people themselves are never loaded)."""
+def _upcoming(now: datetime | None = None) -> QuerySet[Session]:
     now = now or timezone.now()
-    sessions = Session.objects.filter(starts_at__gte=now).exclude(status=SessionStatus.CANCELLED)
+    return Session.objects.filter(starts_at__gte=now).exclude(status=SessionStatus.CANCELLED)
+
+
+def _listed_with_seats(sessions: QuerySet[Session]) -> QuerySet[Session]:
     return with_seat_counts(sessions.select_related("place")).order_by("starts_at", "pk")
 
 
+def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
+    """Sessions still to come (not cancelled), with their seat counts annotated:
+    ``confirmed_count``, ``waiting_count`` (the people themselves are never loaded)."""
+    return _listed_with_seats(_upcoming(now))
+
+
 def _sessions_matching(filters: CatalogueFilters) -> QuerySet[Session]:
-    sessions = upcoming_sessions()
+    """Upcoming sessions within the dates and commune asked for (no annotation: also used in
+    subqueries)."""
+    sessions = _upcoming()
     if filters.date_from:
         start = timezone.make_aware(datetime.combine(filters.date_from, time.min))
         sessions = sessions.filter(starts_at__gte=start)
@@ -236,13 +245,14 @@ def catalogue_courses(
     if filters.narrows_sessions:
         courses = courses.filter(pk__in=sessions.values("course_id"))
     total = (
-        Session.objects.filter(pk__in=sessions.values("pk"), course=OuterRef("pk"))
+        sessions.filter(course=OuterRef("pk"))
         .order_by()
         .values("course")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    shown = sessions if sessions_shown is None else sessions[:sessions_shown]
+    listed = _listed_with_seats(sessions)
+    shown = listed if sessions_shown is None else listed[:sessions_shown]
     return (
         courses.select_related("space")
         .annotate(upcoming_total=Coalesce(Subquery(total), 0))
