@@ -842,23 +842,32 @@ def calendars_part(data: Data) -> list[str]:
         f"  catalogue calendar after one session changed: {changed:.2f} s ({changed_q.count} SQL)"
     )
 
-    # What one registration queues after commit: refresh(session_ids=[its session]).
+    # What a session change queues after commit (catalogue + trainer + each confirmed
+    # registrant), and what one registration queues: the registrant's own calendar only.
     for label, session_id in (
         ("~10 registrants", data.small_session_id),
         (f"{BIG_SESSION_SIZE} registrants", data.big_session_id),
     ):
         people = Registration.objects.filter(
             session_id=session_id, status=RegistrationStatus.CONFIRMED
-        ).count()
+        )
         with QueryCounter() as first_q:
             first, _ = timed(lambda s=session_id: calendars.refresh(session_ids=[s]))
         with QueryCounter() as again_q:
             again, _ = timed(lambda s=session_id: calendars.refresh(session_ids=[s]))
         lines.append(
-            f"  after-commit refresh of one registration, session with {label} ({people} "
-            f"confirmed, catalogue + trainer + each registrant): first {first:.2f} s "
+            f"  refresh after a change of a session with {label} ({people.count()} confirmed, "
+            f"catalogue + trainer + each registrant): first {first:.2f} s "
             f"({first_q.count} SQL), again {again:.2f} s ({again_q.count} SQL)"
         )
+        someone = people.exclude(user=None).values_list("user_id", flat=True).first()
+        if someone is not None:
+            with QueryCounter() as one_q:
+                one, _ = timed(lambda u=someone: calendars.refresh(user_ids=[u]))
+            lines.append(
+                f"  refresh after one registration to it (the registrant's own calendar): "
+                f"{one:.2f} s ({one_q.count} SQL)"
+            )
     return lines
 
 
