@@ -123,6 +123,16 @@ def free_port() -> int:
 # --- backends -----------------------------------------------------------------------------------
 
 
+DB_STORAGE_TYPE = "calendars.dav.dbstorage"
+# Radicale's own server and command line, with Maillage's streaming application class.
+STREAMING_LAUNCH = (
+    "import sys, radicale.server, radicale.__main__;"
+    "from calendars.dav.streaming import StreamingApplication;"
+    "radicale.server.Application = StreamingApplication;"
+    "sys.argv[0] = 'radicale'; radicale.__main__.run()"
+)
+
+
 @dataclass
 class Backend:
     name: str
@@ -165,8 +175,14 @@ class Backend:
     def start(self, work: Path) -> None:
         self.port = free_port()
         env = {**os.environ, **self.env, "PYTHONPATH": str(REPO_ROOT)}
+        # The database storage is served as in Maillage: Radicale's server with the application
+        # that streams ETag-only listings (calendars.dav.streaming); the file storage by stock
+        # Radicale.
+        launch = ["-m", "radicale"]
+        if self.storage_type == DB_STORAGE_TYPE:
+            launch = ["-c", STREAMING_LAUNCH]
         self.process = subprocess.Popen(  # noqa: S603 (our interpreter, our config)
-            [sys.executable, "-m", "radicale", "--config", str(self.config(work))],
+            [sys.executable, *launch, "--config", str(self.config(work))],
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -490,7 +506,7 @@ def main(argv: list[str] | None = None, args: argparse.Namespace | None = None) 
             )
             backends.append(
                 (
-                    Backend("sqlite", "calendars.dav.dbstorage", env, work / "unused"),
+                    Backend("sqlite", DB_STORAGE_TYPE, env, work / "unused"),
                     sizes,
                     args.storage_puts,
                 )
@@ -510,7 +526,7 @@ def main(argv: list[str] | None = None, args: argparse.Namespace | None = None) 
             )
             backends.append(
                 (
-                    Backend("postgres", "calendars.dav.dbstorage", env, work / "unused"),
+                    Backend("postgres", DB_STORAGE_TYPE, env, work / "unused"),
                     sizes,
                     args.storage_puts,
                 )

@@ -239,6 +239,9 @@ RADICALE_LOG_LEVEL = env_str("RADICALE_LOG_LEVEL", "warning")
 # Deletion records of the database storage's sync history kept this long (`dav_storage prune`);
 # a client whose sync token is older does a full sync.
 DAV_CHANGE_RETENTION_DAYS = env_int("DAV_CHANGE_RETENTION_DAYS", 90)
+# ETag-only PROPFIND and sync-collection answers of the database storage are streamed a page of
+# rows at a time (calendars/dav/streaming.py); off: Radicale builds every answer in memory.
+DAV_STREAMING = env_bool("DAV_STREAMING", True)
 # Where the web agenda reaches CalDAV: this same server by default, or a standalone Radicale.
 CALDAV_URL = env_str("CALDAV_URL", SITE_URL + "/dav/")
 ASGI_MOUNTS = {"/dav": "calendars.dav.app.asgi_application"}

@@ -11,14 +11,14 @@ from __future__ import annotations
 import contextlib
 import io
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import radicale.config
 import radicale.storage
 from a2wsgi import WSGIMiddleware
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from radicale.app import Application as RadicaleApplication
 
 from calendars.dav import request_cache
@@ -79,8 +79,18 @@ def radicale_application() -> Any:
     if _application is None:
         with _lock:
             if _application is None:
-                _application = RadicaleApplication(radicale_configuration())
+                _application = application_class()(radicale_configuration())
     return _application
+
+
+def application_class() -> type[Any]:
+    """Radicale's application; on the database storage, one that streams ETag listings
+    (``settings.DAV_STREAMING``, on by default; see calendars/dav/streaming.py)."""
+    if storage_kind() == "database" and settings.DAV_STREAMING:
+        from calendars.dav.streaming import StreamingApplication
+
+        return StreamingApplication
+    return RadicaleApplication
 
 
 def reset_application() -> None:
@@ -91,6 +101,17 @@ def reset_application() -> None:
 
 
 StartResponse = Callable[..., Any]
+
+
+def _reads_block_writers() -> bool:
+    """An in-memory SQLite database (the test suite's) shares one cache between connections:
+    a reader there locks tables against writers, so a streamed answer is read within the
+    request, as Radicale would. A file database runs in WAL mode (readers never block the
+    writer) and PostgreSQL reads from snapshots: both stream."""
+    if connection.allow_thread_sharing:
+        return True
+    in_memory = getattr(connection, "is_in_memory_db", lambda: False)
+    return connection.vendor == "sqlite" and bool(in_memory())
 
 
 def dav_wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -108,7 +129,10 @@ def dav_wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable
     token = set_client_ip(environ.get("REMOTE_ADDR"))
     cache_token = request_cache.start()
     try:
-        return list(radicale_application()(environ, start_response))
+        answer = radicale_application()(environ, start_response)
+        if isinstance(answer, Iterator) and not _reads_block_writers():
+            return answer  # a streamed listing: it closes its connection when it ends
+        return list(answer)
     finally:
         request_cache.end(cache_token)
         reset_client_ip(token)
