@@ -124,13 +124,6 @@ def free_port() -> int:
 
 
 DB_STORAGE_TYPE = "calendars.dav.dbstorage"
-# Radicale's own server and command line, with Maillage's streaming application class.
-STREAMING_LAUNCH = (
-    "import sys, radicale.server, radicale.__main__;"
-    "from calendars.dav.streaming import StreamingApplication;"
-    "radicale.server.Application = StreamingApplication;"
-    "sys.argv[0] = 'radicale'; radicale.__main__.run()"
-)
 
 
 @dataclass
@@ -165,7 +158,7 @@ class Backend:
                     "[web]",
                     "type = none",
                     "[logging]",
-                    "level = error",
+                    "level = warning",
                     "",
                 ]
             )
@@ -175,18 +168,19 @@ class Backend:
     def start(self, work: Path) -> None:
         self.port = free_port()
         env = {**os.environ, **self.env, "PYTHONPATH": str(REPO_ROOT)}
-        # The database storage is served as in Maillage: Radicale's server with the application
-        # that streams ETag-only listings (calendars.dav.streaming); the file storage by stock
+        # The database storage is served as in Maillage (bench/radicale_server.py: the streaming
+        # application, connections closed after each request); the file storage by stock
         # Radicale.
         launch = ["-m", "radicale"]
         if self.storage_type == DB_STORAGE_TYPE:
-            launch = ["-c", STREAMING_LAUNCH]
+            launch = ["-m", "bench.radicale_server"]
         self.process = subprocess.Popen(  # noqa: S603 (our interpreter, our config)
             [sys.executable, *launch, "--config", str(self.config(work))],
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            # Kept for a failed run: the server's own account of a 500.
+            stderr=(work / f"{self.name}-server.log").open("w"),
         )
         wait_for_port(self.name, self.port)
 
@@ -563,6 +557,12 @@ def main(argv: list[str] | None = None, args: argparse.Namespace | None = None) 
         if "postgres" in wanted:
             drop = f'DROP DATABASE IF EXISTS "{PG_DATABASE}"'
             subprocess.run(["psql", admin, "-qc", drop], check=False)  # noqa: S603,S607
+    except Exception:
+        for log in sorted(work.glob("*-server.log")):
+            tail = log.read_text(errors="replace").splitlines()[-40:]
+            if tail:
+                print(f"\n{log.name} (last lines):", *tail, sep="\n", file=sys.stderr)
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("\nSummary (backend, events, measure, value):")
