@@ -168,12 +168,12 @@ class Backend:
     def start(self, work: Path) -> None:
         self.port = free_port()
         env = {**os.environ, **self.env, "PYTHONPATH": str(REPO_ROOT)}
-        # The database storage is served as in Maillage (bench/radicale_server.py: the streaming
+        # The database storage is served as in Maillage (calendars/dav/server.py: the streaming
         # application, connections closed after each request); the file storage by stock
         # Radicale.
         launch = ["-m", "radicale"]
         if self.storage_type == DB_STORAGE_TYPE:
-            launch = ["-m", "bench.radicale_server"]
+            launch = ["-m", "calendars.dav.server"]
         self.process = subprocess.Popen(  # noqa: S603 (our interpreter, our config)
             [sys.executable, *launch, "--config", str(self.config(work))],
             cwd=REPO_ROOT,
