@@ -22,6 +22,7 @@ from calendars.provisioning import calendar_props, make_link
 HOME = "alice@brioux.test"
 SPACE_CAL = "spaces/elus/agenda"
 BOOK = "addressbooks/elus"
+PUBLISHED = "published/formation-catalogue"
 
 
 def event(n: int) -> str:
@@ -50,8 +51,8 @@ def items(path: str, texts: list[str]) -> list[radicale_item.Item]:
 
 
 def make_folder(folder: Path, events: int) -> None:
-    """A folder written by Radicale's own file storage: a home with a personal calendar and a
-    link, a space calendar with ``events`` events, an address book."""
+    """A folder written by Radicale's own file storage: a home with a personal calendar and
+    links, a space calendar with ``events`` events, an address book, a published calendar."""
     storage = radicale.storage.load(radicale_configuration(storage="file", folder=str(folder)))
     with storage.acquire_lock("w"):
         storage.create_collection(f"/{HOME}/")
@@ -70,8 +71,14 @@ def make_folder(folder: Path, events: int) -> None:
             items=items(BOOK, [card(n) for n in range(4)]),
             props={"tag": "VADDRESSBOOK", "D:displayname": "Annuaire · Élus"},
         )
+        storage.create_collection(
+            f"/{PUBLISHED}/",
+            items=items(PUBLISHED, [event(n) for n in range(100, 103)]),
+            props=calendar_props("Formations · catalogue", "#7c3aed"),
+        )
         make_link(storage, HOME, "espace-elus--agenda", SPACE_CAL)
         make_link(storage, HOME, "annuaire-elus", BOOK)
+        make_link(storage, HOME, "publie-formation-catalogue", PUBLISHED)
 
 
 def files_report(folder: Path) -> Report:
@@ -107,7 +114,7 @@ def check_round_trip(tmp_path: Path, events: int) -> None:
     expected = files_report(source)
     output = run("import", "--from", str(source))
     assert f"{expected.items} items; total sha256 {expected.total}" in output
-    assert expected.items == events + 3 + 4
+    assert expected.items == events + 3 + 4 + 3
 
     # byte for byte, with the same ETags the file storage gave clients
     file_storage: Any = radicale.storage.load(
@@ -140,6 +147,7 @@ def check_round_trip(tmp_path: Path, events: int) -> None:
         else:
             assert twin.read_bytes() == file.read_bytes()
     assert (target / "collection-root" / HOME / "annuaire-elus").is_symlink()
+    assert (target / "collection-root" / HOME / "publie-formation-catalogue").is_symlink()
 
 
 def test_import_and_export_keep_every_item_property_and_link(db, tmp_path):
