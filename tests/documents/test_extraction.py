@@ -7,6 +7,7 @@ import os
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 
 from documents.extraction import (
@@ -257,7 +258,12 @@ def test_bounded_extraction_reports_failures_from_the_child(tmp_path, no_leftove
 
 @pytest.mark.slow
 def test_bounded_extraction_times_out(tmp_path, no_leftover_process):
-    path = samples.make_docx(tmp_path / "cr.docx")
+    # Long enough that no warm child reads it within the timeout (a small file once did).
+    document = docx.Document()
+    for n in range(20_000):
+        document.add_paragraph(f"Paragraphe {n} du registre des délibérations.")
+    path = tmp_path / "registre.docx"
+    document.save(str(path))
     result = extract_text_bounded(path, DOCX_MIME, timeout=0.01)
     assert (result.status, result.text, result.error) == ("failed", "", "timed out after 0.01 s")
 
