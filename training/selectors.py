@@ -412,16 +412,31 @@ def course_in_space(membership: Membership, course_slug: str) -> Course:
     return course
 
 
-def session_in_space(membership: Membership, pk: int) -> Session:
-    """A session of a course of the caller's space; 404 otherwise."""
-    session = (
-        Session.objects.filter(course__space=membership.space, pk=pk)
-        .select_related("course", "course__space", "trainer", "place")
-        .first()
-    )
+def session_in_space(membership: Membership, pk: int, *, seat_counts: bool = False) -> Session:
+    """A session of a course of the caller's space (with ``confirmed_count`` and
+    ``waiting_count`` when asked); 404 otherwise."""
+    sessions: QuerySet[Session] = Session.objects.filter(course__space=membership.space, pk=pk)
+    if seat_counts:
+        sessions = with_seat_counts(sessions)
+    session = sessions.select_related("course", "course__space", "trainer", "place").first()
     if session is None:
         raise Http404
     return session
+
+
+def resource_of(course: Course, pk: int) -> CourseResource:
+    """A resource of ``course``; 404 otherwise."""
+    resource = CourseResource.objects.filter(course=course, pk=pk).first()
+    if resource is None:
+        raise Http404
+    return resource
+
+
+def confirmed_registrations(session: Session) -> QuerySet[Registration]:
+    """The session's confirmed registrations (who may be marked present or absent)."""
+    return Registration.objects.filter(
+        session=session, status=RegistrationStatus.CONFIRMED
+    ).select_related("organisation")
 
 
 def session_for_registrants(user: Any, pk: int) -> Session:

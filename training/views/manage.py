@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Q
 from django.forms import model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +40,6 @@ from training.forms import (
 )
 from training.models import (
     Course,
-    CourseResource,
     CourseStatus,
     Session,
     SessionStatus,
@@ -268,9 +267,7 @@ def resource_add(request: HttpRequest, slug: str, course_slug: str) -> HttpRespo
 def resource_delete(request: HttpRequest, slug: str, course_slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
     course = selectors.course_in_space(membership, course_slug)
-    resource = CourseResource.objects.filter(course=course, pk=pk).first()
-    if resource is None:
-        raise Http404
+    resource = selectors.resource_of(course, pk)
     try:
         course_services.remove_resource(user=request.user, resource=resource)
     except MaillageError as exc:
@@ -438,13 +435,7 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def session_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = access_space(request.user, slug, need=MANAGE)
-    session = selectors.with_seat_counts(
-        Session.objects.filter(course__space=membership.space, pk=pk).select_related(
-            "course", "course__space"
-        )
-    ).first()
-    if session is None:
-        raise Http404
+    session = selectors.session_in_space(membership, pk, seat_counts=True)
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

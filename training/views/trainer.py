@@ -23,7 +23,6 @@ from training import policy, selectors
 from training.exports import registrants_csv
 from training.forms import AttendanceForm
 from training.models import (
-    Registration,
     RegistrationStatus,
     Session,
 )
@@ -96,9 +95,7 @@ def registrants(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_for_registrants(request.user, pk)
-    confirmed = Registration.objects.filter(
-        session=session, status=RegistrationStatus.CONFIRMED
-    ).select_related("organisation")
+    confirmed = selectors.confirmed_registrations(session)
     form = AttendanceForm(request.POST or None, registrations=list(confirmed))
     if request.method == "POST" and form.is_valid():
         try:
