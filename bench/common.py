@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,23 @@ def percentile(values: Iterable[float], pct: float) -> float:
         return float("nan")
     rank = max(int(round(pct / 100 * len(ordered) + 0.5)) - 1, 0)
     return ordered[min(rank, len(ordered) - 1)]
+
+
+def query_range(queries: Iterable[int]) -> str:
+    """SQL queries per request as printed in the tables: "9", or "8-11" when they vary."""
+    counts = list(queries)
+    if not counts:
+        return "-"
+    low, high = min(counts), max(counts)
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def get_ok(client: Any, url: str) -> Any:
+    """GET ``url`` with a Django test client; anything but 200 stops the benchmark."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} → HTTP {response.status_code}")
+    return response
 
 
 def _status_kb(field: str, pid: int | str = "self") -> int | None:

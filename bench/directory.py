@@ -43,7 +43,7 @@ from xml.etree import ElementTree
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import load_average, percentile, setup_django
+from bench.common import get_ok, load_average, percentile, query_range, setup_django
 
 HOST = "127.0.0.1"
 SEED = 20261129
@@ -593,17 +593,7 @@ class QueryType:
 
     @property
     def query_text(self) -> str:
-        if not self.queries:
-            return "-"
-        low, high = min(self.queries), max(self.queries)
-        return str(low) if low == high else f"{low}-{high}"
-
-
-def _get(client: Any, url: str) -> Any:
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url} → HTTP {response.status_code}")
-    return response
+        return query_range(self.queries)
 
 
 def measure(client: Any, types: list[QueryType], *, warmup: int, iterations: int) -> None:
@@ -615,9 +605,9 @@ def measure(client: Any, types: list[QueryType], *, warmup: int, iterations: int
     for query_type in types:
         try:
             for url in query_type.urls[:5]:
-                _get(client, url)
+                get_ok(client, url)
                 with CaptureQueriesContext(connection) as captured:
-                    _get(client, url)
+                    get_ok(client, url)
                 query_type.queries.append(len(captured.captured_queries))
         except Exception:
             query_type.error = traceback.format_exc()
@@ -688,7 +678,7 @@ def query_counts_across_pages(client: Any, data: Data) -> list[tuple[str, list[t
         (
             "people list page",
             [
-                (f"page {n}", count(lambda n=n: _get(client, f"/annuaire/personnes/?page={n}")))
+                (f"page {n}", count(lambda n=n: get_ok(client, f"/annuaire/personnes/?page={n}")))
                 for n in (1, 10, people_pages // 2, people_pages)
             ],
         )
@@ -699,7 +689,7 @@ def query_counts_across_pages(client: Any, data: Data) -> list[tuple[str, list[t
             [
                 (
                     f"page {n}",
-                    count(lambda n=n: _get(client, f"/annuaire/organisations/?page={n}")),
+                    count(lambda n=n: get_ok(client, f"/annuaire/organisations/?page={n}")),
                 )
                 for n in (1, 10, organisation_pages)
             ],
@@ -724,7 +714,7 @@ def query_counts_across_pages(client: Any, data: Data) -> list[tuple[str, list[t
             [
                 (
                     f"page {n}",
-                    count(lambda n=n: _get(client, f"/annuaire/personnes/?q={name}&page={n}")),
+                    count(lambda n=n: get_ok(client, f"/annuaire/personnes/?q={name}&page={n}")),
                 )
                 for n in sorted({1, 2, max(1, last // 2), last})
             ],

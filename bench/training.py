@@ -56,7 +56,7 @@ from urllib.parse import urlsplit, urlunsplit
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import load_average, percentile, setup_django
+from bench.common import get_ok, load_average, percentile, query_range, setup_django
 
 SEED = 20261208
 PG_DATABASE = "maillage_bench_training"
@@ -501,26 +501,16 @@ class PageType:
 
     @property
     def query_text(self) -> str:
-        if not self.queries:
-            return "-"
-        low, high = min(self.queries), max(self.queries)
-        return str(low) if low == high else f"{low}-{high}"
-
-
-def _get(client: Any, url: str) -> Any:
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url} → HTTP {response.status_code}")
-    return response
+        return query_range(self.queries)
 
 
 def count_queries(client: Any, url: str) -> tuple[int, list[str]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    _get(client, url)  # caches warmed like any later request
+    get_ok(client, url)  # caches warmed like any later request
     with CaptureQueriesContext(connection) as captured:
-        _get(client, url)
+        get_ok(client, url)
     return len(captured.captured_queries), [q["sql"] for q in captured.captured_queries]
 
 
@@ -665,9 +655,9 @@ def explain_catalogue(data: Data) -> list[tuple[str, float, str]]:
     client = client_for(data.ten_spaces_user)
     rows = []
     for url in ("/formations/", "/formations/?commune=Melle", "/formations/?q=tableur"):
-        _get(client, url)
+        get_ok(client, url)
         with CaptureQueriesContext(connection) as captured:
-            _get(client, url)
+            get_ok(client, url)
         slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
         rows.append((url, float(slowest["time"]) * 1000, slowest["sql"]))
     return rows
